@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ErrorCodeSchema } from './errors.js';
+import {
+  MAX_CANDIDATE_LENGTH,
+  MAX_ID_LENGTH,
+  MAX_SDP_LENGTH,
+} from './limits.js';
+import { PublicUserSchema } from './users.js';
+
+/** Socket.IO event names of protocol v1 (default namespace). */
+export const SocketEvent = {
+  session: 'session',
+  presenceSnapshot: 'presence:snapshot',
+  presenceOnline: 'presence:online',
+  presenceOffline: 'presence:offline',
+  presenceUpdate: 'presence:update',
+  signal: 'signal',
+} as const;
+
+/** What the handshake sends: `io(url, { auth: { token } })`. */
+export const HandshakeAuthSchema = z.object({ token: z.string().min(1).max(512) });
+/** What the handshake sends. */
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+/** `session`: who the server says you are, and the id of this connection. */
+export const SessionInfoSchema = z.object({
+  user: PublicUserSchema,
+  sessionId: z.string(),
+  protocolVersion: z.number().int(),
+});
+/** `session` payload. */
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+/** One online user and the ids of their open sessions (tabs, devices). */
+export const PresenceEntrySchema = z.object({
+  user: PublicUserSchema,
+  sessions: z.array(z.string()),
+});
+/** One online user and their sessions. */
+export type PresenceEntry = z.infer<typeof PresenceEntrySchema>;
+
+/** `presence:snapshot`: everyone online when you connected (yourself included). */
+export const PresenceSnapshotSchema = z.object({ users: z.array(PresenceEntrySchema) });
+/** `presence:snapshot` payload. */
+export type PresenceSnapshot = z.infer<typeof PresenceSnapshotSchema>;
+
+/** `presence:offline`: the user's last session closed. */
+export const PresenceOfflineSchema = z.object({ userId: z.string() });
+/** `presence:offline` payload. */
+export type PresenceOffline = z.infer<typeof PresenceOfflineSchema>;
+
+const IdSchema = z.string().min(1).max(MAX_ID_LENGTH);
+
+/** Kinds of signal. `bye` tells the peer this side closed the conversation. */
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'candidate', 'bye']);
+/** Kinds of signal. */
+export type SignalType = z.infer<typeof SignalTypeSchema>;
+
+const DescriptionDataSchema = z.object({ sdp: z.string().max(MAX_SDP_LENGTH) });
+const CandidateDataSchema = z.object({
+  candidate: z.string().max(MAX_CANDIDATE_LENGTH),
+  sdpMid: z.string().max(MAX_ID_LENGTH).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+  usernameFragment: z.string().max(256).nullable().optional(),
+});
+
+/** The payload of each signal type; unknown fields are dropped. */
+export const SignalBodySchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('offer'), data: DescriptionDataSchema }),
+  z.object({ type: z.literal('answer'), data: DescriptionDataSchema }),
+  z.object({ type: z.literal('candidate'), data: CandidateDataSchema.nullable() }),
+  z.object({ type: z.literal('bye'), data: z.object({}).optional() }),
+]);
+/** The payload of each signal type. */
+export type SignalBody = z.infer<typeof SignalBodySchema>;
+
+/** client → server `signal`: to a user (all their sessions) or, with `toSession`, one session of theirs. */
+export const SignalRequestSchema = z.intersection(
+  z.object({ to: IdSchema, toSession: IdSchema.optional() }),
+  SignalBodySchema,
+);
+/** client → server `signal` payload. */
+export type SignalRequest = z.infer<typeof SignalRequestSchema>;
+
+/** The sender of a relayed signal, stamped by the server (never taken from the payload). */
+export const SignalSenderSchema = z.object({
+  userId: z.string(),
+  username: z.string(),
+  sessionId: z.string(),
+});
+/** The sender of a relayed signal. */
+export type SignalSender = z.infer<typeof SignalSenderSchema>;
+
+/** server → client `signal`. */
+export const RelayedSignalSchema = z.intersection(
+  z.object({ from: SignalSenderSchema, toSession: z.string().optional() }),
+  SignalBodySchema,
+);
+/** server → client `signal` payload. */
+export type RelayedSignal = z.infer<typeof RelayedSignalSchema>;
+
+/** The acknowledgement of every client → server event. */
+export const AckSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({
+    ok: z.literal(false),
+    code: ErrorCodeSchema,
+    message: z.string(),
+    retryAfter: z.number().optional(),
+  }),
+]);
+/** The acknowledgement of every client → server event. */
+export type Ack = z.infer<typeof AckSchema>;
+
+/** Events the server emits, for `Socket<ServerToClientEvents, ClientToServerEvents>`. */
+export interface ServerToClientEvents {
+  session: (info: SessionInfo) => void;
+  'presence:snapshot': (snapshot: PresenceSnapshot) => void;
+  'presence:online': (entry: PresenceEntry) => void;
+  'presence:offline': (offline: PresenceOffline) => void;
+  'presence:update': (entry: PresenceEntry) => void;
+  signal: (signal: RelayedSignal) => void;
+}
+
+/** Events a client may emit; each takes an acknowledgement callback. */
+export interface ClientToServerEvents {
+  signal: (signal: SignalRequest, ack: (ack: Ack) => void) => void;
+}

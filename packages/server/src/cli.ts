@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from './config.js';
+import { startServer } from './server.js';
+
+// The `p2pchat-server` command: configuration from the environment, graceful stop on SIGTERM or SIGINT.
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`p2pchat-server: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const server = await startServer(config);
+  process.stderr.write(`p2pchat-server listening on ${server.url} (store: ${server.store.kind})\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`p2pchat-server: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

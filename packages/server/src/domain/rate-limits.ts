@@ -1,0 +1,60 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AppError } from './errors.js';
+
+/** How many attempts each key may make in one window. */
+export interface AuthRateLimitOptions {
+  /** Login and register attempts per client IP per window. */
+  perIp: number;
+  /** Failed logins, and registrations, per account (e-mail or username) per window. */
+  perAccount: number;
+  /** The window, seconds (default 15 minutes). */
+  windowSeconds?: number;
+}
+
+function rateLimited(msBeforeNext: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError('RATE_LIMITED', 'Too many attempts. Try again later.', { retryAfterSeconds });
+}
+
+// rate-limiter-flexible rejects with a RateLimiterRes when the limit is reached, or an Error of its own.
+function limited(res: unknown): never {
+  throw res instanceof RateLimiterRes ? rateLimited(res.msBeforeNext) : res;
+}
+
+/**
+ * Rate limits for login and register, kept in this process's memory: every attempt counts against the IP;
+ * failed logins count against the account, whether it exists or not, so the limit reveals nothing.
+ */
+export class AuthRateLimiter {
+  private readonly ip: RateLimiterMemory;
+  private readonly account: RateLimiterMemory;
+  private readonly perAccount: number;
+
+  constructor(options: AuthRateLimitOptions) {
+    this.perAccount = options.perAccount;
+    const duration = options.windowSeconds ?? 15 * 60;
+    this.ip = new RateLimiterMemory({ keyPrefix: 'auth-ip', points: options.perIp, duration });
+    this.account = new RateLimiterMemory({ keyPrefix: 'auth-account', points: options.perAccount, duration });
+  }
+
+  /** Counts one attempt from `ip`; throws `RATE_LIMITED` past the limit. */
+  async attemptFromIp(ip: string): Promise<void> {
+    await this.ip.consume(ip).catch(limited);
+  }
+
+  /** Throws `RATE_LIMITED` when `accountKey` has no attempts left (without counting one). */
+  async checkAccount(accountKey: string): Promise<void> {
+    const res = await this.account.get(accountKey);
+    if (res && res.consumedPoints >= this.perAccount) throw rateLimited(res.msBeforeNext);
+  }
+
+  /** Counts one failed (or registering) attempt against `accountKey`. */
+  async failedForAccount(accountKey: string): Promise<void> {
+    await this.account.consume(accountKey).catch(() => undefined);
+  }
+
+  /** Forgets the account's failures after a successful login. */
+  async succeededForAccount(accountKey: string): Promise<void> {
+    await this.account.delete(accountKey);
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * @p2pchat/server: the reference server. `createApp` builds the HTTP app without listening; `startServer`
+ * opens the store and listens; `loadConfig` reads the environment.
+ *
+ * @example
+ * ```ts
+ * import { loadConfig, startServer } from '@p2pchat/server';
+ * const server = await startServer(loadConfig({ PORT: '3000', DATA_DIR: './data' }));
+ * ```
+ */
+export { createApp } from './app.js';
+export type { AppDeps } from './app.js';
+export { startServer } from './server.js';
+export type { RunningServer, StartOptions } from './server.js';
+export { loadConfig, ConfigError } from './config.js';
+export type { Config } from './config.js';
+export { AccountService } from './domain/accounts.js';
+export type { Authenticated, AccountEvents } from './domain/accounts.js';
+export { AppError } from './domain/errors.js';
+export { createOriginPolicy } from './http/origins.js';
+export type { OriginPolicy } from './http/origins.js';
+export { openStore } from './store/open-store.js';
+export { openEmbeddedStore } from './store/embedded/sqlite-store.js';
+export { openMongoStore } from './store/mongo/mongo-store.js';
+export { UniqueViolationError } from './store/port.js';
+export type * from './store/port.js';

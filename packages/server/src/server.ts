@@ -1,0 +1,110 @@
+import { createServer } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { AccountService } from './domain/accounts.js';
+import { createPasswordHasher } from './domain/passwords.js';
+import { AuthRateLimiter } from './domain/rate-limits.js';
+import { createOriginPolicy } from './http/origins.js';
+import { createLogger } from './log.js';
+import type { Logger } from './log.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/port.js';
+
+/** A started server. */
+export interface RunningServer {
+  /** The base URL it listens on, e.g. `http://127.0.0.1:3000`. */
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: HttpServer;
+  readonly store: Store;
+  readonly accounts: AccountService;
+  readonly logger: Logger;
+  /** Stops accepting, drains, closes the store. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Extras for embedding and tests. */
+export interface StartOptions {
+  /** Where log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Use this store instead of opening the configured one (it is closed on shutdown all the same). */
+  store?: Store;
+}
+
+const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Opens the store, builds the app and listens. Sessions this node left open (after a crash) are closed
+ * first. Resolves once the server accepts connections.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer(loadConfig());
+ * console.log(server.url);
+ * process.on('SIGTERM', () => server.close());
+ * ```
+ */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const store = options.store ?? (await openStore(config));
+  const stale = await store.sessions.closeActiveOnNode(config.nodeId, new Date());
+  if (stale > 0) logger.info({ count: stale, nodeId: config.nodeId }, 'closed sessions left open by the last run');
+
+  const accounts = new AccountService(
+    store,
+    createPasswordHasher(),
+    new AuthRateLimiter({ perIp: config.authRateLimitIp, perAccount: config.authRateLimitAccount }),
+    { tokenTtl: config.tokenTtl, rememberTtl: config.rememberTtl },
+  );
+  let accepting = true;
+  const app = createApp({
+    accounts,
+    store,
+    logger,
+    origins: createOriginPolicy(config.corsOrigins),
+    ice: config,
+    trustProxy: config.trustProxy,
+    isAccepting: () => accepting,
+  });
+  const httpServer = createServer(app);
+  httpServer.headersTimeout = 20_000;
+  httpServer.requestTimeout = 30_000;
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
+
+  const purge = setInterval(() => {
+    accounts.purgeExpiredTokens().catch((err: unknown) => logger.warn({ err }, 'token purge failed'));
+  }, TOKEN_PURGE_INTERVAL_MS);
+  purge.unref();
+  await accounts.purgeExpiredTokens();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      accepting = false;
+      clearInterval(purge);
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeIdleConnections();
+      });
+      await store.close();
+      logger.info('server stopped');
+    })();
+    return closing;
+  };
+
+  logger.info({ url, store: store.kind, nodeId: config.nodeId }, 'server listening');
+  return { url, port, httpServer, store, accounts, logger, close };
+}

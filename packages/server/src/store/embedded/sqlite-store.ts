@@ -1,0 +1,299 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type {
+  ChatSessionRecord,
+  ChatSessionRepository,
+  ProfilePatch,
+  Store,
+  TokenRecord,
+  TokenRepository,
+  UserRecord,
+  UserRepository,
+} from '../port.js';
+import { UniqueViolationError } from '../port.js';
+
+/** The file the embedded store keeps under `DATA_DIR`. */
+export const EMBEDDED_DB_FILE = 'p2pchat.sqlite';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS users (
+  id            TEXT PRIMARY KEY,
+  username      TEXT NOT NULL,
+  username_key  TEXT NOT NULL UNIQUE,
+  email         TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  display_name  TEXT NOT NULL,
+  bio           TEXT NOT NULL DEFAULT '',
+  status        TEXT NOT NULL,
+  avatar_url    TEXT NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  last_login    INTEGER,
+  is_active     INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS auth_tokens (
+  token_hash TEXT PRIMARY KEY,
+  user_id    TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS auth_tokens_expires ON auth_tokens (expires_at);
+CREATE TABLE IF NOT EXISTS chat_sessions (
+  session_id      TEXT PRIMARY KEY,
+  user_id         TEXT NOT NULL,
+  node_id         TEXT NOT NULL,
+  connected_at    INTEGER NOT NULL,
+  disconnected_at INTEGER,
+  is_active       INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_sessions_active ON chat_sessions (is_active, user_id);
+`;
+
+interface UserRow {
+  id: string;
+  username: string;
+  username_key: string;
+  email: string;
+  password_hash: string;
+  display_name: string;
+  bio: string;
+  status: string;
+  avatar_url: string;
+  created_at: number;
+  last_login: number | null;
+  is_active: number;
+}
+interface TokenRow {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+interface SessionRow {
+  session_id: string;
+  user_id: string;
+  node_id: string;
+  connected_at: number;
+  disconnected_at: number | null;
+  is_active: number;
+}
+
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function userFromRow(r: UserRow): UserRecord {
+  return {
+    id: r.id,
+    username: r.username,
+    usernameKey: r.username_key,
+    email: r.email,
+    passwordHash: r.password_hash,
+    displayName: r.display_name,
+    bio: r.bio,
+    status: r.status,
+    avatarUrl: r.avatar_url,
+    createdAt: new Date(r.created_at),
+    lastLogin: toDate(r.last_login),
+    isActive: r.is_active === 1,
+  };
+}
+function tokenFromRow(r: TokenRow): TokenRecord {
+  return {
+    tokenHash: r.token_hash,
+    userId: r.user_id,
+    createdAt: new Date(r.created_at),
+    expiresAt: new Date(r.expires_at),
+    revokedAt: toDate(r.revoked_at),
+  };
+}
+function sessionFromRow(r: SessionRow): ChatSessionRecord {
+  return {
+    sessionId: r.session_id,
+    userId: r.user_id,
+    nodeId: r.node_id,
+    connectedAt: new Date(r.connected_at),
+    disconnectedAt: toDate(r.disconnected_at),
+    isActive: r.is_active === 1,
+  };
+}
+
+// SQLite names the column that broke the constraint: "UNIQUE constraint failed: users.email".
+function uniqueViolation(err: unknown): UniqueViolationError | null {
+  const code = err instanceof Error && 'code' in err ? err.code : undefined;
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return null;
+  const message = (err as Error).message;
+  if (message.includes('users.email')) return new UniqueViolationError('email');
+  if (message.includes('users.username_key')) return new UniqueViolationError('username');
+  return new UniqueViolationError('id');
+}
+
+/** Options of the embedded store. */
+export interface EmbeddedStoreOptions {
+  /** Folder that holds the database file; created when missing. */
+  dataDir: string;
+}
+
+/**
+ * The embedded store: SQLite through better-sqlite3 in WAL mode, in one file under `dataDir`. Several processes
+ * on one machine may open the same file. Every write is committed before the call resolves, so an answered
+ * request survives `kill -9`.
+ */
+export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
+  mkdirSync(options.dataDir, { recursive: true });
+  const db = new Database(join(options.dataDir, EMBEDDED_DB_FILE));
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (only power loss can lose the last commits).
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA);
+
+  const q = {
+    insertUser: db.prepare(`INSERT INTO users (id, username, username_key, email, password_hash, display_name,
+      bio, status, avatar_url, created_at, last_login, is_active) VALUES (@id, @username, @usernameKey, @email,
+      @passwordHash, @displayName, @bio, @status, @avatarUrl, @createdAt, @lastLogin, @isActive)`),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
+    userByEmail: db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?'),
+    updateProfile: db.prepare(`UPDATE users SET display_name = coalesce(@displayName, display_name),
+      bio = coalesce(@bio, bio), status = coalesce(@status, status),
+      avatar_url = coalesce(@avatarUrl, avatar_url) WHERE id = @id`),
+    recordLogin: db.prepare('UPDATE users SET last_login = ? WHERE id = ?'),
+    setActive: db.prepare('UPDATE users SET is_active = ? WHERE id = ?'),
+    insertToken: db.prepare(`INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?)`),
+    findToken: db.prepare<[string], TokenRow>('SELECT * FROM auth_tokens WHERE token_hash = ?'),
+    revokeToken: db.prepare(
+      'UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
+    ),
+    deleteExpired: db.prepare('DELETE FROM auth_tokens WHERE expires_at < ?'),
+    openSession: db.prepare(`INSERT INTO chat_sessions (session_id, user_id, node_id, connected_at,
+      disconnected_at, is_active) VALUES (?, ?, ?, ?, ?, ?)`),
+    closeSession: db.prepare(
+      'UPDATE chat_sessions SET is_active = 0, disconnected_at = ? WHERE session_id = ? AND is_active = 1',
+    ),
+    closeActiveOnNode: db.prepare(
+      'UPDATE chat_sessions SET is_active = 0, disconnected_at = ? WHERE is_active = 1 AND node_id = ?',
+    ),
+    listActive: db.prepare<[], SessionRow>(
+      'SELECT * FROM chat_sessions WHERE is_active = 1 ORDER BY connected_at',
+    ),
+    listActiveFor: db.prepare<[string], SessionRow>(
+      'SELECT * FROM chat_sessions WHERE is_active = 1 AND user_id = ? ORDER BY connected_at',
+    ),
+    findSession: db.prepare<[string], SessionRow>('SELECT * FROM chat_sessions WHERE session_id = ?'),
+  };
+
+  const users: UserRepository = {
+    async create(u) {
+      try {
+        q.insertUser.run({
+          ...u,
+          createdAt: u.createdAt.getTime(),
+          lastLogin: u.lastLogin?.getTime() ?? null,
+          isActive: u.isActive ? 1 : 0,
+        });
+      } catch (err) {
+        throw uniqueViolation(err) ?? err;
+      }
+    },
+    async findById(id) {
+      const row = q.userById.get(id);
+      return row ? userFromRow(row) : null;
+    },
+    async findByUsernameKey(key) {
+      const row = q.userByKey.get(key);
+      return row ? userFromRow(row) : null;
+    },
+    async findByEmail(email) {
+      const row = q.userByEmail.get(email);
+      return row ? userFromRow(row) : null;
+    },
+    async updateProfile(id, patch: ProfilePatch) {
+      q.updateProfile.run({
+        id,
+        displayName: patch.displayName ?? null,
+        bio: patch.bio ?? null,
+        status: patch.status ?? null,
+        avatarUrl: patch.avatarUrl ?? null,
+      });
+      const row = q.userById.get(id);
+      return row ? userFromRow(row) : null;
+    },
+    async recordLogin(id, at) {
+      q.recordLogin.run(at.getTime(), id);
+    },
+    async setActive(id, isActive) {
+      q.setActive.run(isActive ? 1 : 0, id);
+    },
+  };
+
+  const tokens: TokenRepository = {
+    async create(t) {
+      q.insertToken.run(
+        t.tokenHash,
+        t.userId,
+        t.createdAt.getTime(),
+        t.expiresAt.getTime(),
+        t.revokedAt?.getTime() ?? null,
+      );
+    },
+    async find(hash) {
+      const row = q.findToken.get(hash);
+      return row ? tokenFromRow(row) : null;
+    },
+    async revoke(hash, at) {
+      return q.revokeToken.run(at.getTime(), hash).changes > 0;
+    },
+    async deleteExpired(now) {
+      return q.deleteExpired.run(now.getTime()).changes;
+    },
+  };
+
+  const sessions: ChatSessionRepository = {
+    async open(s) {
+      q.openSession.run(
+        s.sessionId,
+        s.userId,
+        s.nodeId,
+        s.connectedAt.getTime(),
+        s.disconnectedAt?.getTime() ?? null,
+        s.isActive ? 1 : 0,
+      );
+    },
+    async close(sessionId, at) {
+      q.closeSession.run(at.getTime(), sessionId);
+    },
+    async closeActiveOnNode(nodeId, at) {
+      return q.closeActiveOnNode.run(at.getTime(), nodeId).changes;
+    },
+    async listActive(userId) {
+      const rows = userId === undefined ? q.listActive.all() : q.listActiveFor.all(userId);
+      return rows.map(sessionFromRow);
+    },
+    async find(sessionId) {
+      const row = q.findSession.get(sessionId);
+      return row ? sessionFromRow(row) : null;
+    },
+  };
+
+  return {
+    kind: 'embedded',
+    users,
+    tokens,
+    sessions,
+    async ping() {
+      if (!db.open) return false;
+      try {
+        db.prepare('SELECT 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The store port: everything the server keeps. Two adapters implement it (embedded SQLite and MongoDB) and
+ * both pass the contract suite in `contract.ts`. Usernames and e-mail addresses arrive normalized
+ * (`usernameKey` lower-cased, `email` trimmed and lower-cased) and are unique.
+ */
+
+/** A user as stored. */
+export interface UserRecord {
+  id: string;
+  username: string;
+  usernameKey: string;
+  email: string;
+  passwordHash: string;
+  displayName: string;
+  bio: string;
+  status: string;
+  avatarUrl: string;
+  createdAt: Date;
+  lastLogin: Date | null;
+  isActive: boolean;
+}
+
+/** The profile fields a user may change. */
+export type ProfilePatch = Partial<Pick<UserRecord, 'displayName' | 'bio' | 'status' | 'avatarUrl'>>;
+
+/** A bearer token as stored: only its hash, never the token. */
+export interface TokenRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/** The original design's ChatSession: one record per signaling connection. */
+export interface ChatSessionRecord {
+  sessionId: string;
+  userId: string;
+  /** The server process that holds the connection, so a restarting node closes only its own. */
+  nodeId: string;
+  connectedAt: Date;
+  disconnectedAt: Date | null;
+  isActive: boolean;
+}
+
+/** Users: created once, found by id, username key or e-mail. */
+export interface UserRepository {
+  /** Adds a user; rejects with {@link UniqueViolationError} when the username or e-mail is taken. */
+  create(user: UserRecord): Promise<void>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByUsernameKey(usernameKey: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  /** Applies a profile patch and answers the updated user, or null when there is no such user. */
+  updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null>;
+  recordLogin(id: string, at: Date): Promise<void>;
+  setActive(id: string, isActive: boolean): Promise<void>;
+}
+
+/** Bearer tokens, by hash. */
+export interface TokenRepository {
+  create(token: TokenRecord): Promise<void>;
+  find(tokenHash: string): Promise<TokenRecord | null>;
+  /** Marks a token revoked; answers whether it was live before. */
+  revoke(tokenHash: string, at: Date): Promise<boolean>;
+  /** Deletes tokens that expired before `now`; answers how many. */
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/** Chat sessions (signaling connections). */
+export interface ChatSessionRepository {
+  open(session: ChatSessionRecord): Promise<void>;
+  close(sessionId: string, at: Date): Promise<void>;
+  /** Closes every session a node left marked active (after a crash or restart); answers how many. */
+  closeActiveOnNode(nodeId: string, at: Date): Promise<number>;
+  listActive(userId?: string): Promise<ChatSessionRecord[]>;
+  find(sessionId: string): Promise<ChatSessionRecord | null>;
+}
+
+/** The store: repositories plus its own life cycle. */
+export interface Store {
+  /** Which adapter this is, for logs and readiness. */
+  readonly kind: 'embedded' | 'mongodb';
+  readonly users: UserRepository;
+  readonly tokens: TokenRepository;
+  readonly sessions: ChatSessionRepository;
+  /** Answers whether the store can serve requests right now. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Thrown by `users.create` when a unique field is taken. */
+export class UniqueViolationError extends Error {
+  override readonly name = 'UniqueViolationError';
+  constructor(readonly field: 'username' | 'email' | 'id') {
+    super(`${field} is already taken`);
+  }
+}
