@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['@p2pchat/source'] },
+  // Workspace packages resolve to their TypeScript source (the "@p2pchat/source" export condition), so tests
+  // never run against a stale build. Node tests resolve through Vite's SSR settings.
+  ssr: { resolve: { conditions: ['@p2pchat/source', 'module', 'node', 'development|production'] } },
   test: {
     name: 'server',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

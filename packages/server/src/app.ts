@@ -78,7 +78,8 @@ export function createApp(deps: AppDeps): Express {
       next();
     },
     cors({
-      origin: (origin, cb) => cb(null, origin !== undefined && deps.origins.allowsCrossOrigin(origin)),
+      origin: (origin, cb) =>
+        cb(null, origin !== undefined && deps.origins.allowsCrossOrigin(origin)),
       credentials: false,
       methods: ['GET', 'POST', 'PUT', 'PATCH'],
       allowedHeaders: ['Authorization', 'Content-Type'],

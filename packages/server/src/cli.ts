@@ -37,6 +37,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`p2pchat-server: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `p2pchat-server: could not start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -10,9 +10,14 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
 function durationSeconds(name: string) {
   return z.string().transform((raw, ctx) => {
     const m = DURATION.exec(raw.trim());
-    const seconds = m ? Number(m[1]) * UNIT_SECONDS[(m[2] ?? 's') as keyof typeof UNIT_SECONDS] : NaN;
+    const seconds = m
+      ? Number(m[1]) * UNIT_SECONDS[(m[2] ?? 's') as keyof typeof UNIT_SECONDS]
+      : NaN;
     if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-      ctx.addIssue({ code: 'custom', message: `${name} must be a duration such as 3600, 15m, 12h or 30d` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `${name} must be a duration such as 3600, 15m, 12h or 30d`,
+      });
       return z.NEVER;
     }
     return seconds;
@@ -31,7 +36,10 @@ function urlList(name: string, schemes: readonly string[]) {
     const urls = list(raw);
     for (const url of urls) {
       if (!schemes.some((s) => url.startsWith(`${s}:`))) {
-        ctx.addIssue({ code: 'custom', message: `${name}: "${url}" must start with ${schemes.join(': or ')}:` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name}: "${url}" must start with ${schemes.join(': or ')}:`,
+        });
       }
     }
     return urls;
@@ -42,13 +50,12 @@ const OriginList = z.string().transform((raw, ctx) => {
   const origins = list(raw);
   for (const origin of origins) {
     if (origin === '*') continue;
-    let parsed: URL | null = null;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = null;
-    }
-    if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') || parsed.origin !== origin) {
+    const parsed = URL.canParse(origin) ? new URL(origin) : null;
+    if (
+      !parsed ||
+      (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') ||
+      parsed.origin !== origin
+    ) {
       ctx.addIssue({
         code: 'custom',
         message: `CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path or trailing slash)`,
@@ -63,7 +70,12 @@ const int = (name: string, min: number, max: number) =>
     .string()
     .regex(/^\d+$/, `${name} must be a whole number`)
     .transform(Number)
-    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} must be at least ${min}`)
+        .max(max, `${name} must be at most ${max}`),
+    );
 
 const EnvSchema = z
   .object({
@@ -81,7 +93,9 @@ const EnvSchema = z
     TURN_TTL: durationSeconds('TURN_TTL').default(3600),
     TOKEN_TTL: durationSeconds('TOKEN_TTL').default(86_400),
     REMEMBER_TTL: durationSeconds('REMEMBER_TTL').default(30 * 86_400),
-    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    LOG_LEVEL: z
+      .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+      .default('info'),
     TRUST_PROXY: int('TRUST_PROXY', 0, 10).default(0),
     NODE_ID: z
       .string()
@@ -92,10 +106,18 @@ const EnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['TURN_SECRET'], message: 'TURN_URLS is set, so TURN_SECRET must be set too' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TURN_SECRET'],
+        message: 'TURN_URLS is set, so TURN_SECRET must be set too',
+      });
     }
     if (env.TURN_SECRET && env.TURN_URLS.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'TURN_SECRET is set, so TURN_URLS must be set too' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TURN_URLS'],
+        message: 'TURN_SECRET is set, so TURN_URLS must be set too',
+      });
     }
   });
 

@@ -47,11 +47,18 @@ const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
  * process.on('SIGTERM', () => server.close());
  * ```
  */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await openStore(config));
   const stale = await store.sessions.closeActiveOnNode(config.nodeId, new Date());
-  if (stale > 0) logger.info({ count: stale, nodeId: config.nodeId }, 'closed sessions left open by the last run');
+  if (stale > 0)
+    logger.info(
+      { count: stale, nodeId: config.nodeId },
+      'closed sessions left open by the last run',
+    );
 
   const accounts = new AccountService(
     store,
@@ -85,7 +92,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
 
   const purge = setInterval(() => {
-    accounts.purgeExpiredTokens().catch((err: unknown) => logger.warn({ err }, 'token purge failed'));
+    accounts
+      .purgeExpiredTokens()
+      .catch((err: unknown) => logger.warn({ err }, 'token purge failed'));
   }, TOKEN_PURGE_INTERVAL_MS);
   purge.unref();
   await accounts.purgeExpiredTokens();

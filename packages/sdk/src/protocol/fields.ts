@@ -13,8 +13,11 @@ import {
 } from './limits.js';
 
 // Control characters (C0, DEL, C1) have no place in a one-line field; newlines are allowed in a bio only.
+// Matching them is the point of these patterns.
+/* eslint-disable no-control-regex */
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 const CONTROL_CHARS_EXCEPT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+/* eslint-enable no-control-regex */
 
 /** A username as typed: trimmed, then checked against the length and {@link USERNAME_PATTERN}. */
 export const UsernameSchema = z

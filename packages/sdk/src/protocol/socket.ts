@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { ErrorCodeSchema } from './errors.js';
-import {
-  MAX_CANDIDATE_LENGTH,
-  MAX_ID_LENGTH,
-  MAX_SDP_LENGTH,
-} from './limits.js';
+import { MAX_CANDIDATE_LENGTH, MAX_ID_LENGTH, MAX_SDP_LENGTH } from './limits.js';
 import { PublicUserSchema } from './users.js';
 
 /** Socket.IO event names of protocol v1 (default namespace). */

@@ -65,7 +65,8 @@ export class AccountService extends EventEmitter<AccountEvents> {
     const key = `register:${req.email}`;
     await this.limiter.checkAccount(key);
     await this.limiter.failedForAccount(key);
-    const conflict = () => new AppError('CONFLICT', 'That username or e-mail address is already taken.');
+    const conflict = () =>
+      new AppError('CONFLICT', 'That username or e-mail address is already taken.');
     // A cheap look-up first spares a hash for the common case; the unique indexes decide races.
     if (
       (await this.store.users.findByEmail(req.email)) ||
@@ -101,7 +102,8 @@ export class AccountService extends EventEmitter<AccountEvents> {
   async login(body: unknown, ip: string): Promise<AuthResponse> {
     await this.limiter.attemptFromIp(ip);
     const req = parseOrThrow(LoginRequestSchema, body);
-    const key = req.email !== undefined ? `email:${req.email}` : `user:${usernameKey(req.username ?? '')}`;
+    const key =
+      req.email !== undefined ? `email:${req.email}` : `user:${usernameKey(req.username ?? '')}`;
     await this.limiter.checkAccount(key);
     const user =
       req.email !== undefined
@@ -114,7 +116,8 @@ export class AccountService extends EventEmitter<AccountEvents> {
       await this.limiter.failedForAccount(key);
       throw INVALID_CREDENTIALS();
     }
-    if (!user.isActive) throw new AppError('ACCOUNT_DISABLED', 'This account has been deactivated.');
+    if (!user.isActive)
+      throw new AppError('ACCOUNT_DISABLED', 'This account has been deactivated.');
     await this.limiter.succeededForAccount(key);
     const now = new Date();
     await this.store.users.recordLogin(user.id, now);
@@ -136,7 +139,8 @@ export class AccountService extends EventEmitter<AccountEvents> {
     if (!token || token.length > 512) throw UNAUTHENTICATED();
     const tokenHash = hashToken(token);
     const record = await this.store.tokens.find(tokenHash);
-    if (!record || record.revokedAt || record.expiresAt.getTime() <= Date.now()) throw UNAUTHENTICATED();
+    if (!record || record.revokedAt || record.expiresAt.getTime() <= Date.now())
+      throw UNAUTHENTICATED();
     const user = await this.store.users.findById(record.userId);
     if (!user || !user.isActive) throw UNAUTHENTICATED();
     return { user, tokenHash, expiresAt: record.expiresAt };
@@ -159,7 +163,9 @@ export class AccountService extends EventEmitter<AccountEvents> {
   /** The public view of a user, by username (any case). */
   async publicUser(username: unknown): Promise<PublicUser> {
     const parsed = UsernameSchema.safeParse(username);
-    const user = parsed.success ? await this.store.users.findByUsernameKey(usernameKey(parsed.data)) : null;
+    const user = parsed.success
+      ? await this.store.users.findByUsernameKey(usernameKey(parsed.data))
+      : null;
     if (!user || !user.isActive) throw new AppError('NOT_FOUND', 'No such user.');
     return toPublicUser(user);
   }

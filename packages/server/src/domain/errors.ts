@@ -40,10 +40,14 @@ export function payloadIssues(error: ZodError): PayloadIssue[] {
 
 /** Parses `input` with `schema`, or throws `INVALID_PAYLOAD` listing what is wrong. */
 export function parseOrThrow<T>(
-  schema: { safeParse(input: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  schema: {
+    safeParse(input: unknown): { success: true; data: T } | { success: false; error: ZodError };
+  },
   input: unknown,
 ): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new AppError('INVALID_PAYLOAD', 'The request is not valid.', { issues: payloadIssues(result.error) });
+  throw new AppError('INVALID_PAYLOAD', 'The request is not valid.', {
+    issues: payloadIssues(result.error),
+  });
 }

@@ -17,7 +17,11 @@ const STUN_ONLY_TTL = 86_400;
  * The ICE servers for one user: STUN as configured, and TURN with short-lived credentials in coturn's REST
  * scheme (username `<unix expiry>:<userId>`, credential `base64(HMAC-SHA1(secret, username))`).
  */
-export function iceServersFor(userId: string, options: IceOptions, now = Date.now()): IceServersResponse {
+export function iceServersFor(
+  userId: string,
+  options: IceOptions,
+  now = Date.now(),
+): IceServersResponse {
   const iceServers: IceServer[] = [];
   if (options.stunUrls.length > 0) iceServers.push({ urls: options.stunUrls });
   if (options.turnSecret && options.turnUrls.length > 0) {

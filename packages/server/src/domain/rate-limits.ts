@@ -34,7 +34,11 @@ export class AuthRateLimiter {
     this.perAccount = options.perAccount;
     const duration = options.windowSeconds ?? 15 * 60;
     this.ip = new RateLimiterMemory({ keyPrefix: 'auth-ip', points: options.perIp, duration });
-    this.account = new RateLimiterMemory({ keyPrefix: 'auth-account', points: options.perAccount, duration });
+    this.account = new RateLimiterMemory({
+      keyPrefix: 'auth-account',
+      points: options.perAccount,
+      duration,
+    });
   }
 
   /** Counts one attempt from `ip`; throws `RATE_LIMITED` past the limit. */

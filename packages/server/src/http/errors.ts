@@ -7,7 +7,8 @@ import type { Logger } from '../log.js';
 export function sendError(res: Response, err: AppError): void {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.extra.issues) body.error.issues = err.extra.issues;
-  if (err.extra.retryAfterSeconds !== undefined) res.set('Retry-After', String(err.extra.retryAfterSeconds));
+  if (err.extra.retryAfterSeconds !== undefined)
+    res.set('Retry-After', String(err.extra.retryAfterSeconds));
   res.status(err.status).json(body);
 }
 

@@ -21,7 +21,9 @@ export interface UserRecord {
 }
 
 /** The profile fields a user may change. */
-export type ProfilePatch = Partial<Pick<UserRecord, 'displayName' | 'bio' | 'status' | 'avatarUrl'>>;
+export type ProfilePatch = Partial<
+  Pick<UserRecord, 'displayName' | 'bio' | 'status' | 'avatarUrl'>
+>;
 
 /** A bearer token as stored: only its hash, never the token. */
 export interface TokenRecord {

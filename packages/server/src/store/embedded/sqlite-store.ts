@@ -150,7 +150,8 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
   db.exec(SCHEMA);
 
   const q = {
-    insertUser: db.prepare(`INSERT INTO users (id, username, username_key, email, password_hash, display_name,
+    insertUser:
+      db.prepare(`INSERT INTO users (id, username, username_key, email, password_hash, display_name,
       bio, status, avatar_url, created_at, last_login, is_active) VALUES (@id, @username, @usernameKey, @email,
       @passwordHash, @displayName, @bio, @status, @avatarUrl, @createdAt, @lastLogin, @isActive)`),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
@@ -161,7 +162,8 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
       avatar_url = coalesce(@avatarUrl, avatar_url) WHERE id = @id`),
     recordLogin: db.prepare('UPDATE users SET last_login = ? WHERE id = ?'),
     setActive: db.prepare('UPDATE users SET is_active = ? WHERE id = ?'),
-    insertToken: db.prepare(`INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at)
+    insertToken:
+      db.prepare(`INSERT INTO auth_tokens (token_hash, user_id, created_at, expires_at, revoked_at)
       VALUES (?, ?, ?, ?, ?)`),
     findToken: db.prepare<[string], TokenRow>('SELECT * FROM auth_tokens WHERE token_hash = ?'),
     revokeToken: db.prepare(
@@ -182,7 +184,9 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     listActiveFor: db.prepare<[string], SessionRow>(
       'SELECT * FROM chat_sessions WHERE is_active = 1 AND user_id = ? ORDER BY connected_at',
     ),
-    findSession: db.prepare<[string], SessionRow>('SELECT * FROM chat_sessions WHERE session_id = ?'),
+    findSession: db.prepare<[string], SessionRow>(
+      'SELECT * FROM chat_sessions WHERE session_id = ?',
+    ),
   };
 
   const users: UserRepository = {

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: resolve('.data'),
+      mongodbUri: undefined,
+      corsOrigins: [],
+      stunUrls: ['stun:stun.l.google.com:19302'],
+      turnUrls: [],
+      tokenTtl: 86_400,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/var/lib/p2pchat',
+      MONGODB_URI: 'mongodb://db:27017/chat',
+      CORS_ORIGINS: 'https://a.test, https://b.test:8443',
+      STUN_URLS: '',
+      TURN_URLS: 'turn:turn.test:3478?transport=udp,turns:turn.test:5349',
+      TURN_SECRET: 'a-long-enough-secret',
+      TURN_TTL: '30m',
+      TOKEN_TTL: '12h',
+      REMEMBER_TTL: '7d',
+      LOG_LEVEL: 'warn',
+      NODE_ID: 'node-1',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/var/lib/p2pchat',
+      mongodbUri: 'mongodb://db:27017/chat',
+      corsOrigins: ['https://a.test', 'https://b.test:8443'],
+      stunUrls: [],
+      turnUrls: ['turn:turn.test:3478?transport=udp', 'turns:turn.test:5349'],
+      turnTtl: 1800,
+      tokenTtl: 43_200,
+      rememberTtl: 604_800,
+      logLevel: 'warn',
+      nodeId: 'node-1',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT must be a whole number'],
+    [{ PORT: '70000' }, 'PORT must be at most 65535'],
+    [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI must start with mongodb://'],
+    [{ CORS_ORIGINS: 'https://a.test/' }, 'CORS_ORIGINS: "https://a.test/" is not an origin'],
+    [{ CORS_ORIGINS: 'a.test' }, 'CORS_ORIGINS: "a.test" is not an origin'],
+    [
+      { STUN_URLS: 'http://stun.test' },
+      'STUN_URLS: "http://stun.test" must start with stun: or stuns:',
+    ],
+    [{ TURN_URLS: 'turn:t.test' }, 'TURN_URLS is set, so TURN_SECRET must be set too'],
+    [{ TURN_SECRET: 'a-long-enough-secret' }, 'TURN_SECRET is set, so TURN_URLS must be set too'],
+    [
+      { TURN_URLS: 'turn:t.test', TURN_SECRET: 'short' },
+      'TURN_SECRET must be at least 16 characters',
+    ],
+    [{ TOKEN_TTL: '-5' }, 'TOKEN_TTL must be a duration'],
+    [{ TOKEN_TTL: '1y' }, 'TOKEN_TTL must be a duration'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [{ NODE_ID: 'a b' }, 'NODE_ID may hold'],
+  ])('stops on %o with a message naming the problem', (env, message) => {
+    const err = (() => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain(message);
+  });
+
+  it('reports every problem at once', () => {
+    expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+});

@@ -1,0 +1,68 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, newAccount, tempDir } from './helpers.js';
+import type { ServerProcess } from './spawn.js';
+import { spawnServer } from './spawn.js';
+
+const dataDir = tempDir('p2pchat-crash-');
+const started: ServerProcess[] = [];
+afterAll(() => {
+  for (const s of started) s.child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const env = {
+  DATA_DIR: dataDir,
+  NODE_ID: 'crash-node',
+  AUTH_RATE_LIMIT_IP: '100000',
+  AUTH_RATE_LIMIT_ACCOUNT: '100000',
+  LOG_LEVEL: 'warn',
+};
+
+describe('a server killed with SIGKILL during a burst of registrations', () => {
+  it('restarts on the same store, and every registration it answered 201 can log in', async () => {
+    const first = await spawnServer(env);
+    started.push(first);
+
+    // 10 registrations in flight at a time; kill -9 once 40 have been answered, with more still in flight.
+    const accounts = Array.from({ length: 400 }, () => newAccount('crash'));
+    const confirmed: typeof accounts = [];
+    let answered = 0;
+    let next = 0;
+    let killed = false;
+    const worker = async () => {
+      while (next < accounts.length && !killed) {
+        const account = accounts[next++];
+        if (!account) break;
+        try {
+          const res = await call(first, 'POST', '/api/register', account);
+          answered += 1;
+          if (res.status === 201) confirmed.push(account);
+          if (answered >= 40 && !killed) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        } catch {
+          // the connection died with the server: this registration was never answered
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 10 }, worker));
+    await first.exited;
+    expect(confirmed.length).toBeGreaterThanOrEqual(40);
+
+    const second = await spawnServer(env);
+    started.push(second);
+    expect((await call(second, 'GET', '/readyz')).status).toBe(200);
+    const logins = await Promise.all(
+      confirmed.map((a) =>
+        call(second, 'POST', '/api/login', { email: a.email, password: a.password }),
+      ),
+    );
+    expect(logins.map((r) => r.status).filter((s) => s !== 200)).toEqual([]);
+    // and the store still takes writes
+    expect((await call(second, 'POST', '/api/register', newAccount('after'))).status).toBe(201);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+});

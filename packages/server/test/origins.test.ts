@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from './helpers.js';
+import { call, newAccount, startTestServer } from './helpers.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer({
+    CORS_ORIGINS: 'https://chat.example.test,http://localhost:5173',
+  });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('CORS from CORS_ORIGINS', () => {
+  it.each(['https://chat.example.test', 'http://localhost:5173'])(
+    'lets the listed origin %s read answers',
+    async (origin) => {
+      const res = await call(server, 'POST', '/api/register', newAccount(), {
+        headers: { origin },
+      });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('access-control-allow-origin')).toBe(origin);
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+    },
+  );
+
+  it('answers a preflight from a listed origin', async () => {
+    const res = await fetch(`${server.url}/api/profile`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://chat.example.test',
+        'access-control-request-method': 'PATCH',
+        'access-control-request-headers': 'authorization,content-type',
+      },
+    });
+    expect(res.status).toBeLessThan(300);
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://chat.example.test');
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+      'authorization',
+    );
+  });
+
+  it.each([
+    'https://evil.example.test',
+    'null',
+    'https://chat.example.test.evil.test',
+    'http://chat.example.test',
+  ])('refuses %s with 403 ORIGIN_NOT_ALLOWED before doing anything', async (origin) => {
+    const account = newAccount();
+    const res = await call(server, 'POST', '/api/register', account, { headers: { origin } });
+    expect(res.status).toBe(403);
+    expect(res.body.error?.code).toBe('ORIGIN_NOT_ALLOWED');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await server.store.users.findByEmail(account.email)).toBeNull();
+  });
+
+  it("allows the server's own origin (a page it serves) and requests with no Origin", async () => {
+    const own = await call(server, 'POST', '/api/register', newAccount(), {
+      headers: { origin: server.url },
+    });
+    expect(own.status).toBe(201);
+    expect((await call(server, 'POST', '/api/register', newAccount())).status).toBe(201);
+  });
+});
