@@ -103,6 +103,7 @@ const EnvSchema = z
       .optional(),
     AUTH_RATE_LIMIT_IP: int('AUTH_RATE_LIMIT_IP', 1, 1_000_000).default(100),
     AUTH_RATE_LIMIT_ACCOUNT: int('AUTH_RATE_LIMIT_ACCOUNT', 1, 1_000_000).default(10),
+    SESSIONS_PER_USER: int('SESSIONS_PER_USER', 1, 1000).default(10),
   })
   .superRefine((env, ctx) => {
     if (env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
@@ -148,6 +149,8 @@ export interface Config {
   authRateLimitIp: number;
   /** Failed logins (and registrations) per account per 15 minutes. */
   authRateLimitAccount: number;
+  /** Open sessions (tabs, devices) one user may have at once. */
+  sessionsPerUser: number;
 }
 
 /** A configuration that cannot be used; `problems` has one line per variable. */
@@ -198,5 +201,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeId: e.NODE_ID ?? hostname(),
     authRateLimitIp: e.AUTH_RATE_LIMIT_IP,
     authRateLimitAccount: e.AUTH_RATE_LIMIT_ACCOUNT,
+    sessionsPerUser: e.SESSIONS_PER_USER,
   };
 }

@@ -10,6 +10,8 @@ import { AuthRateLimiter } from './domain/rate-limits.js';
 import { createOriginPolicy } from './http/origins.js';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
+import { DEFAULT_REALTIME_OPTIONS, attachRealtime } from './sockets/realtime.js';
+import type { Realtime, RealtimeOptions } from './sockets/realtime.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -21,6 +23,7 @@ export interface RunningServer {
   readonly httpServer: HttpServer;
   readonly store: Store;
   readonly accounts: AccountService;
+  readonly realtime: Realtime;
   readonly logger: Logger;
   /** Stops accepting, drains, closes the store. Safe to call more than once. */
   close(): Promise<void>;
@@ -32,13 +35,15 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** Use this store instead of opening the configured one (it is closed on shutdown all the same). */
   store?: Store;
+  /** Realtime limits other than the defaults (signal rate, shutdown batch). */
+  realtime?: Partial<RealtimeOptions>;
 }
 
 const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /**
- * Opens the store, builds the app and listens. Sessions this node left open (after a crash) are closed
- * first. Resolves once the server accepts connections.
+ * Opens the store, builds the app, attaches Socket.IO and listens. Sessions this node left open (after a
+ * crash) are closed first. Resolves once the server accepts connections.
  *
  * @example
  * ```ts
@@ -67,18 +72,37 @@ export async function startServer(
     { tokenTtl: config.tokenTtl, rememberTtl: config.rememberTtl },
   );
   let accepting = true;
+  const isAccepting = () => accepting;
+  const origins = createOriginPolicy(config.corsOrigins);
   const app = createApp({
     accounts,
     store,
     logger,
-    origins: createOriginPolicy(config.corsOrigins),
+    origins,
     ice: config,
     trustProxy: config.trustProxy,
-    isAccepting: () => accepting,
+    isAccepting,
   });
   const httpServer = createServer(app);
   httpServer.headersTimeout = 20_000;
   httpServer.requestTimeout = 30_000;
+  const realtime = attachRealtime(
+    httpServer,
+    {
+      accounts,
+      store,
+      logger,
+      origins,
+      trustProxy: config.trustProxy,
+      nodeId: config.nodeId,
+      isAccepting,
+    },
+    {
+      ...DEFAULT_REALTIME_OPTIONS,
+      maxSessionsPerUser: config.sessionsPerUser,
+      ...options.realtime,
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -102,12 +126,9 @@ export async function startServer(
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
-      accepting = false;
+      accepting = false; // readiness answers 503 and new handshakes are refused from here on
       clearInterval(purge);
-      await new Promise<void>((resolve) => {
-        httpServer.close(() => resolve());
-        httpServer.closeIdleConnections();
-      });
+      await realtime.close(); // ends sessions in batches, then closes Socket.IO and the HTTP server
       await store.close();
       logger.info('server stopped');
     })();
@@ -115,5 +136,5 @@ export async function startServer(
   };
 
   logger.info({ url, store: store.kind, nodeId: config.nodeId }, 'server listening');
-  return { url, port, httpServer, store, accounts, logger, close };
+  return { url, port, httpServer, store, accounts, realtime, logger, close };
 }

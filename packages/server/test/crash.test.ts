@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openEmbeddedStore } from '../src/store/embedded/sqlite-store.js';
+import { connected, settle } from './clients.js';
 import { call, newAccount, tempDir } from './helpers.js';
 import type { ServerProcess } from './spawn.js';
 import { spawnServer } from './spawn.js';
@@ -64,5 +66,43 @@ describe('a server killed with SIGKILL during a burst of registrations', () => {
     expect((await call(second, 'POST', '/api/register', newAccount('after'))).status).toBe(201);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
+  });
+});
+
+describe('a server killed with SIGKILL while sockets are connected', () => {
+  it('closes the chat sessions the killed process left active when it starts again', async () => {
+    const dir = tempDir('p2pchat-crash-');
+    const crashEnv = { ...env, DATA_DIR: dir, NODE_ID: 'crash-sessions' };
+    try {
+      const first = await spawnServer(crashEnv);
+      started.push(first);
+      const account = newAccount('live');
+      const reg = await call(first, 'POST', '/api/register', account);
+      const client = await connected(first.url, { token: reg.body.token as string });
+      const sessionId = client.socket.id ?? '';
+      await settle(200); // the session record is written
+      first.child.kill('SIGKILL');
+      await first.exited;
+      client.close();
+
+      const leftover = openEmbeddedStore({ dataDir: dir });
+      expect(await leftover.sessions.find(sessionId)).toMatchObject({
+        isActive: true,
+        disconnectedAt: null,
+      });
+      await leftover.close();
+
+      const second = await spawnServer(crashEnv);
+      started.push(second);
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      const after = openEmbeddedStore({ dataDir: dir });
+      const closed = await after.sessions.find(sessionId);
+      await after.close();
+      expect(closed?.isActive).toBe(false);
+      expect(closed?.disconnectedAt).toBeInstanceOf(Date);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config.js';
-import type { RunningServer } from '../src/server.js';
+import type { RunningServer, StartOptions } from '../src/server.js';
 import { startServer } from '../src/server.js';
 
 /** A server under test: the real one, on a free port, with its own data folder and captured log lines. */
@@ -19,7 +19,10 @@ export function tempDir(prefix = 'p2pchat-test-'): string {
 }
 
 /** Starts the real server; `env` overrides the test defaults (port 0, no STUN, generous rate limits). */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: Omit<StartOptions, 'logDestination'> = {},
+): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDir();
   const config = loadConfig({
     PORT: '0',
@@ -34,6 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   });
   const logs: string[] = [];
   const server = await startServer(config, {
+    ...options,
     logDestination: { write: (line: string) => logs.push(line) },
   });
   return {

@@ -23,6 +23,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   /** Too many attempts; the `Retry-After` header (REST) or `retryAfter` (socket) says when to try again. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The user already has as many open sessions (tabs, devices) as the server allows. */
+  TOO_MANY_SESSIONS: 'TOO_MANY_SESSIONS',
   /** The signal's target is not online (or the named session is not theirs). */
   PEER_UNAVAILABLE: 'PEER_UNAVAILABLE',
   /** The server is starting or shutting down, or its store is unreachable. */

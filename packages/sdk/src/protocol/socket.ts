@@ -11,6 +11,7 @@ export const SocketEvent = {
   presenceOffline: 'presence:offline',
   presenceUpdate: 'presence:update',
   signal: 'signal',
+  sessionEnded: 'session:ended',
 } as const;
 
 /** What the handshake sends: `io(url, { auth: { token } })`. */
@@ -44,6 +45,23 @@ export type PresenceSnapshot = z.infer<typeof PresenceSnapshotSchema>;
 export const PresenceOfflineSchema = z.object({ userId: z.string() });
 /** `presence:offline` payload. */
 export type PresenceOffline = z.infer<typeof PresenceOfflineSchema>;
+
+/** Why the server is about to close this connection. */
+export const SessionEndReasonSchema = z.enum([
+  'logout',
+  'token-expired',
+  'too-many-sessions',
+  'rate-limited',
+  'server-shutdown',
+]);
+/** Why the server is about to close this connection. */
+export type SessionEndReason = z.infer<typeof SessionEndReasonSchema>;
+
+/** `session:ended`: sent just before the server closes the connection; do not reconnect with this token
+ * after `logout` or `token-expired`. */
+export const SessionEndedSchema = z.object({ reason: SessionEndReasonSchema });
+/** `session:ended` payload. */
+export type SessionEnded = z.infer<typeof SessionEndedSchema>;
 
 const IdSchema = z.string().min(1).max(MAX_ID_LENGTH);
 
@@ -116,6 +134,7 @@ export interface ServerToClientEvents {
   'presence:offline': (offline: PresenceOffline) => void;
   'presence:update': (entry: PresenceEntry) => void;
   signal: (signal: RelayedSignal) => void;
+  'session:ended': (ended: SessionEnded) => void;
 }
 
 /** Events a client may emit; each takes an acknowledgement callback. */

@@ -1,0 +1,214 @@
+import type { Server as HttpServer } from 'node:http';
+import { MAX_SIGNAL_BYTES, PROTOCOL_VERSION } from '@p2pchat/sdk/protocol';
+import type { SessionEndReason } from '@p2pchat/sdk/protocol';
+import { Server } from 'socket.io';
+import type { AccountService } from '../domain/accounts.js';
+import type { OriginPolicy } from '../http/origins.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/port.js';
+import { allowOrigin, authenticateHandshake } from './handshake.js';
+import { PresenceRoster } from './presence-roster.js';
+import type { SignalLimits } from './signal-relay.js';
+import { relaySignals } from './signal-relay.js';
+import type { RealtimeServer, RealtimeSocket } from './types.js';
+import { userRoom } from './types.js';
+
+/** What the realtime layer needs from the server. */
+export interface RealtimeDeps {
+  accounts: AccountService;
+  store: Store;
+  logger: Logger;
+  origins: OriginPolicy;
+  trustProxy: number;
+  nodeId: string;
+  isAccepting: () => boolean;
+}
+
+/** Tunables of the realtime layer. */
+export interface RealtimeOptions {
+  /** Open sessions (tabs, devices) one user may have at once. */
+  maxSessionsPerUser: number;
+  signals: SignalLimits;
+  /** Sockets disconnected per event-loop turn at shutdown. */
+  shutdownBatch: number;
+}
+
+/** Defaults of {@link RealtimeOptions}. */
+export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
+  maxSessionsPerUser: 10,
+  signals: { burst: 200, perSecond: 50, abuseRefusals: 200 },
+  shutdownBatch: 200,
+};
+
+/** The realtime layer attached to an HTTP server. */
+export interface Realtime {
+  readonly io: RealtimeServer;
+  readonly roster: PresenceRoster;
+  /** Ends every session in batches, records them closed, and closes Socket.IO and the HTTP server. */
+  close(): Promise<void>;
+}
+
+// The only events a client may send; everything else is dropped before dispatch, so names such as
+// `disconnect`, `error` or `__proto__` never reach a listener.
+const CLIENT_EVENTS = new Set(['signal']);
+
+// How long shutdown waits for closed transports to finish before forcing the rest.
+const SHUTDOWN_DRAIN_MS = 2_000;
+
+// setTimeout holds at most a signed 32-bit number of milliseconds (about 24.8 days).
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Socket.IO on the app's HTTP server: handshake authentication and origin checks, per-user presence,
+ * the signal relay, chat session records, and disconnection at logout or token expiry.
+ */
+export function attachRealtime(
+  httpServer: HttpServer,
+  deps: RealtimeDeps,
+  options: RealtimeOptions = DEFAULT_REALTIME_OPTIONS,
+): Realtime {
+  const { accounts, store, logger } = deps;
+  const io: RealtimeServer = new Server(httpServer, {
+    serveClient: false,
+    // Room for the largest signal and its framing; larger packets close the connection.
+    maxHttpBufferSize: MAX_SIGNAL_BYTES * 2,
+    // A vanished client (network lost, laptop closed) goes offline within about 15 seconds.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+    allowRequest: allowOrigin(deps.origins, deps.trustProxy),
+    cors: {
+      origin: (origin, cb) =>
+        cb(null, origin !== undefined && deps.origins.allowsCrossOrigin(origin)),
+      credentials: false,
+    },
+  });
+  const roster = new PresenceRoster();
+  const socketsByToken = new Map<string, Set<RealtimeSocket>>();
+  // Store writes still under way; shutdown waits for them before closing the store.
+  const pending = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>, what: string) => {
+    const tracked = p.catch((err: unknown) => logger.error({ err }, `${what} failed`));
+    pending.add(tracked);
+    void tracked.finally(() => pending.delete(tracked));
+  };
+
+  const end = (socket: RealtimeSocket, reason: SessionEndReason) => {
+    if (!socket.connected) return;
+    socket.emit('session:ended', { reason });
+    // At shutdown, close the transport (after flushing the line above) rather than disconnecting: a
+    // Socket.IO client reconnects by itself after a transport close, never after a server disconnect.
+    if (reason === 'server-shutdown') socket.conn.close();
+    else socket.disconnect(true);
+  };
+
+  io.use(
+    authenticateHandshake(accounts, roster, logger, {
+      maxSessionsPerUser: options.maxSessionsPerUser,
+      isAccepting: deps.isAccepting,
+    }),
+  );
+
+  io.on('connection', (socket) => {
+    const { user, tokenHash, expiresAt } = socket.data;
+    // Two handshakes of one user can pass the cap check together; the second to arrive here is ended.
+    if (roster.sessionCount(user.id) >= options.maxSessionsPerUser) {
+      end(socket, 'too-many-sessions');
+      return;
+    }
+    socket.use(([event], next) => {
+      if (CLIENT_EVENTS.has(event)) next();
+    });
+
+    const change = roster.add(user, socket.id);
+    void socket.join(userRoom(user.id));
+    let tokenSockets = socketsByToken.get(tokenHash);
+    if (!tokenSockets) socketsByToken.set(tokenHash, (tokenSockets = new Set()));
+    tokenSockets.add(socket);
+    const connectedAt = new Date();
+    track(
+      store.sessions.open({
+        sessionId: socket.id,
+        userId: user.id,
+        nodeId: deps.nodeId,
+        connectedAt,
+        disconnectedAt: null,
+        isActive: true,
+      }),
+      'recording the session',
+    );
+    const expiry = setTimeout(
+      () => end(socket, 'token-expired'),
+      Math.min(MAX_TIMER_MS, expiresAt.getTime() - Date.now()),
+    );
+
+    relaySignals(io, socket, roster, logger, options.signals, () => {
+      logger.warn(
+        { userId: user.id, sessionId: socket.id },
+        'disconnecting a socket that keeps flooding signals',
+      );
+      end(socket, 'rate-limited');
+    });
+
+    socket.emit('session', { user, sessionId: socket.id, protocolVersion: PROTOCOL_VERSION });
+    socket.emit('presence:snapshot', roster.snapshot());
+    socket.broadcast.emit(
+      change.kind === 'online' ? 'presence:online' : 'presence:update',
+      change.entry,
+    );
+    logger.info({ userId: user.id, sessionId: socket.id }, 'session opened');
+
+    socket.on('disconnect', (reason) => {
+      clearTimeout(expiry);
+      tokenSockets.delete(socket);
+      if (tokenSockets.size === 0) socketsByToken.delete(tokenHash);
+      const left = roster.remove(user.id, socket.id);
+      if (left?.kind === 'offline') io.emit('presence:offline', { userId: user.id });
+      else if (left) io.emit('presence:update', left.entry);
+      track(store.sessions.close(socket.id, new Date()), 'closing the session');
+      logger.info({ userId: user.id, sessionId: socket.id, reason }, 'session closed');
+    });
+  });
+
+  const onRevoked = (tokenHash: string) => {
+    for (const socket of [...(socketsByToken.get(tokenHash) ?? [])]) end(socket, 'logout');
+  };
+  const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
+    const entry = roster.updateUser(user);
+    if (entry) io.emit('presence:update', entry);
+  };
+  accounts.on('token:revoked', onRevoked);
+  accounts.on('profile:updated', onProfile);
+
+  let closing: Promise<void> | null = null;
+  return {
+    io,
+    roster,
+    close() {
+      closing ??= (async () => {
+        accounts.off('token:revoked', onRevoked);
+        accounts.off('profile:updated', onProfile);
+        const sockets = [...io.sockets.sockets.values()];
+        for (let i = 0; i < sockets.length; i += options.shutdownBatch) {
+          for (const socket of sockets.slice(i, i + options.shutdownBatch)) {
+            end(socket, 'server-shutdown');
+          }
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        // Transports close asynchronously; give them a moment, then Socket.IO closes whatever is left.
+        const deadline = Date.now() + SHUTDOWN_DRAIN_MS;
+        while (io.sockets.sockets.size > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        await new Promise<void>((resolve) => {
+          void io.close(() => resolve());
+        });
+        await Promise.all(pending);
+        // A store that is already gone must not keep the server from stopping.
+        await store.sessions
+          .closeActiveOnNode(deps.nodeId, new Date())
+          .catch((err: unknown) => logger.error({ err }, 'could not record the sessions closed'));
+      })();
+      return closing;
+    },
+  };
+}
