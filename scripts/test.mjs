@@ -59,15 +59,48 @@ function vitestSuite(name, args) {
   }
 }
 
+// web-test-runner writes its counts to a file through the reporter in each package's config.
+function browserSuite(name, pkg) {
+  console.log(`\n=== suite: ${name}`);
+  const out = join(results, `${name}.json`);
+  const started = Date.now();
+  const r = spawnSync(
+    'pnpm',
+    ['--filter', pkg, 'exec', 'wtr', '--config', 'web-test-runner.config.mjs'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...env, WTR_RESULTS_FILE: out },
+    },
+  );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  try {
+    const c = JSON.parse(readFileSync(out, 'utf8'));
+    const failed = c.failed + (r.status !== 0 && c.failed === 0 ? 1 : 0);
+    totals.passed += c.passed;
+    totals.failed += failed;
+    totals.skipped += c.skipped;
+    lines.push(
+      `suite ${name}: ${c.passed} passed, ${failed} failed, ${c.skipped} skipped (${seconds}s)`,
+    );
+  } catch {
+    totals.failed += 1;
+    lines.push(`suite ${name}: did not report (${seconds}s)`);
+  }
+}
+
 const built = check('build', 'pnpm', ['-r', 'run', 'build']);
 check('typecheck', 'pnpm', ['-r', 'run', 'typecheck']);
 check('lint', 'pnpm', ['exec', 'eslint', '.', '--max-warnings', '0']);
 check('format', 'pnpm', ['exec', 'prettier', '--check', '.']);
 if (built) check('packaging', 'pnpm', ['-r', 'run', 'publint']);
-if (built) vitestSuite('node', []);
-else {
+if (built) {
+  vitestSuite('node', []);
+  browserSuite('browser-sdk', '@p2pchat/sdk');
+  check('bundle sizes', 'node', ['scripts/size.mjs']);
+} else {
   totals.failed += 1;
-  lines.push('suite node: not run, the build failed');
+  lines.push('suites: not run, the build failed');
 }
 
 console.log('\n=== summary');

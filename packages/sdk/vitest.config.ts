@@ -6,7 +6,12 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@p2pchat/source', 'module', 'node', 'development|production'] } },
   test: {
     name: 'sdk',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // test/browser runs in Chromium under web-test-runner
+    exclude: ['test/browser/**', '**/node_modules/**'],
     environment: 'node',
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

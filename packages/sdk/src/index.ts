@@ -1,9 +1,32 @@
 /**
- * @p2pchat/sdk. This release carries the wire contract; the client (`createClient`) follows.
+ * @p2pchat/sdk: accounts, presence, signaling and peer-to-peer messaging over WebRTC data channels.
+ * The wire contract (zod schemas) lives at `@p2pchat/sdk/protocol`.
  *
  * @example
  * ```ts
- * import { PROTOCOL_VERSION, ErrorCode } from '@p2pchat/sdk';
+ * import { createClient } from '@p2pchat/sdk';
+ * const client = createClient({ server: 'http://localhost:3000' });
+ * await client.login({ email: 'ada@example.com', password: '…' });
+ * await client.connect();
+ * client.on('message', (m) => console.log(m.from.displayName, m.body));
+ * await client.conversation(userId).send('hello');
  * ```
  */
-export * from './protocol/index.js';
+export { createClient, P2PClient } from './client.js';
+export type { ClientEvents, ClientOptions, PeerStateChange } from './client.js';
+export { Conversation, randomId } from './conversation.js';
+export type { ChatMessage, ConversationEvents, ConversationState, Sender } from './conversation.js';
+export { P2PError, ClientErrorCode } from './errors.js';
+export type { P2PErrorCode, P2PErrorLayer } from './errors.js';
+export { ErrorCode } from './protocol/codes.js';
+export { localStorageSession, memoryStorage } from './auth/storage.js';
+export type { SessionStorage, StoredSession } from './auth/storage.js';
+export type { FetchLike } from './auth/rest.js';
+export type { OnlineUser } from './presence/roster.js';
+export type { SignalingOptions, SignalingState } from './signaling/signaling.js';
+export type { PeerState, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
+export { MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, FRAME_VERSION } from './rtc/frames.js';
+export { PROTOCOL_VERSION } from './protocol/limits.js';
+export type { PrivateUser, PublicUser } from './protocol/users.js';
+export type { LoginRequest, ProfileUpdate, RegisterRequest } from './protocol/rest.js';
+export type { SessionEndReason, SessionInfo } from './protocol/socket.js';

@@ -1,0 +1,98 @@
+// Frames are checked by hand rather than with zod: five small shapes do not justify 6 KB gzipped in every
+// browser bundle (docs/decisions/0003-frame-validation.md). The server-facing contract stays in zod.
+
+/** The data-channel protocol version; a peer with another version is refused. */
+export const FRAME_VERSION = 1;
+/** Largest data-channel frame accepted from a peer, in bytes (UTF-8). Larger ones are dropped. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Longest chat message, in characters. */
+export const MAX_MESSAGE_LENGTH = 16_000;
+/** Longest message id. */
+export const MAX_MESSAGE_ID_LENGTH = 64;
+const MAX_SESSION_ID_LENGTH = 64;
+
+/** `hello`: sent when the channel opens, and again whenever this side's signaling session id changes. */
+export interface HelloFrame {
+  t: 'hello';
+  v: number;
+  sessionId: string;
+}
+/** `msg`: a chat message. */
+export interface MessageFrame {
+  t: 'msg';
+  id: string;
+  body: string;
+  sentAt: number;
+}
+/** `ack`: the message with this id arrived. */
+export interface AckFrame {
+  t: 'ack';
+  id: string;
+}
+/** `typing`: the peer started or stopped typing. */
+export interface TypingFrame {
+  t: 'typing';
+  on: boolean;
+}
+/** `bye`: the peer is closing this connection on purpose. */
+export interface ByeFrame {
+  t: 'bye';
+}
+/** Every frame a peer may send. */
+export type Frame = HelloFrame | MessageFrame | AckFrame | TypingFrame | ByeFrame;
+
+const text = (v: unknown, min: number, max: number): v is string =>
+  typeof v === 'string' && v.length >= min && v.length <= max;
+
+/**
+ * Checks a parsed JSON value against the frame shapes. Answers a new object holding only the known fields
+ * (unknown ones, `__proto__` included, are dropped), or null.
+ */
+export function toFrame(json: unknown): Frame | null {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const f = json as Record<string, unknown>;
+  switch (f.t) {
+    case 'hello':
+      return typeof f.v === 'number' && text(f.sessionId, 0, MAX_SESSION_ID_LENGTH)
+        ? { t: 'hello', v: f.v, sessionId: f.sessionId }
+        : null;
+    case 'msg':
+      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) &&
+        text(f.body, 1, MAX_MESSAGE_LENGTH) &&
+        Number.isSafeInteger(f.sentAt) &&
+        (f.sentAt as number) >= 0
+        ? { t: 'msg', id: f.id, body: f.body, sentAt: f.sentAt as number }
+        : null;
+    case 'ack':
+      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) ? { t: 'ack', id: f.id } : null;
+    case 'typing':
+      return typeof f.on === 'boolean' ? { t: 'typing', on: f.on } : null;
+    case 'bye':
+      return { t: 'bye' };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads one frame from a peer: a string of at most {@link MAX_FRAME_BYTES}, JSON, of a {@link Frame} shape.
+ * Answers null for anything else; never throws, whatever the peer sent.
+ */
+export function parseFrame(data: unknown): Frame | null {
+  if (typeof data !== 'string') return null;
+  // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a cheap bound before measuring exactly.
+  if (data.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(data).length > MAX_FRAME_BYTES)
+    return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  return toFrame(json);
+}
+
+/** Serializes a frame for the data channel. */
+export function encodeFrame(frame: Frame): string {
+  return JSON.stringify(frame);
+}

@@ -1,0 +1,156 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import type { ChatMessage, ClientEvents, P2PClient, P2PError } from '../../src/index.js';
+import type * as SdkModule from '../../src/index.js';
+
+// The SDK as an app ships it: bundled with its dependencies (see web-test-runner.config.mjs).
+type Sdk = typeof SdkModule;
+const sdkUrl = '/p2pchat-sdk.js';
+const { createClient, memoryStorage } = (await import(/* @vite-ignore */ sdkUrl)) as Sdk;
+
+let serverUrl = '';
+let n = 0;
+const clients: P2PClient[] = [];
+
+before(async () => {
+  serverUrl = ((await (await fetch('/p2pchat-server.json')).json()) as { url: string }).url;
+});
+afterEach(() => {
+  for (const c of clients.splice(0)) c.disconnect();
+});
+
+// A client using this browser's own RTCPeerConnection.
+async function online(prefix: string, storage = memoryStorage()) {
+  n += 1;
+  const tag = `${prefix}${Date.now() % 100000}_${n}`;
+  const account = { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
+  const client = createClient({ server: serverUrl, storage });
+  clients.push(client);
+  const user = await client.register(account);
+  await client.connect();
+  const errors: P2PError[] = [];
+  client.on('error', (e) => errors.push(e));
+  return { client, user, account, errors };
+}
+
+function next<E extends keyof ClientEvents>(
+  c: P2PClient,
+  event: E,
+  pred: (...a: ClientEvents[E]) => boolean = () => true,
+) {
+  return new Promise<ClientEvents[E]>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${String(event)}`)), 15000);
+    const off = c.on(event, (...args: ClientEvents[E]) => {
+      if (!pred(...args)) return;
+      clearTimeout(timer);
+      off();
+      resolve(args);
+    });
+  });
+}
+async function until(check: () => boolean, what: string) {
+  const deadline = Date.now() + 10000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the SDK in Chromium', () => {
+  it("chats both ways over the browser's own data channels, with acks and typing", async () => {
+    const ada = await online('ada');
+    const bob = await online('bob');
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    const atBob = next(bob.client, 'message');
+    const sent = await ada.client.conversation(bob.user.id).send('hello from chromium');
+    const [m] = (await atBob) as [ChatMessage];
+    expect(m.id).to.equal(sent.id);
+    expect(m.body).to.equal('hello from chromium');
+    expect(m.from.id).to.equal(ada.user.id);
+
+    const atAda = next(ada.client, 'message');
+    await bob.client.conversation(ada.user.id).send('hi back');
+    expect(((await atAda)[0] as ChatMessage).body).to.equal('hi back');
+
+    const typing = next(bob.client, 'typing', (t) => t.typing);
+    ada.client.conversation(bob.user.id).typing(true);
+    expect((await typing)[0]).to.deep.equal({ userId: ada.user.id, typing: true });
+    expect([...ada.errors, ...bob.errors]).to.deep.equal([]);
+  });
+
+  it('survives glare: both sides start at once and get one working connection', async () => {
+    const a = await online('ga');
+    const b = await online('gb');
+    await until(
+      () =>
+        a.client.users.some((u) => u.id === b.user.id) &&
+        b.client.users.some((u) => u.id === a.user.id),
+      'presence',
+    );
+    const [x, y] = await Promise.all([
+      a.client.conversation(b.user.id).send('a first'),
+      b.client.conversation(a.user.id).send('b first'),
+    ]);
+    expect([x.body, y.body]).to.deep.equal(['a first', 'b first']);
+    expect([...a.errors, ...b.errors]).to.deep.equal([]);
+  });
+
+  it('drops hostile frames and keeps working', async () => {
+    const victim = await online('victim');
+    const mallory = await online('mallory');
+    await until(() => mallory.client.users.some((u) => u.id === victim.user.id), 'presence');
+    await mallory.client.conversation(victim.user.id).send('hi');
+    const peers = (
+      mallory.client as unknown as { peers: Set<{ remoteUserId: string; channel: RTCDataChannel }> }
+    ).peers;
+    const channel = [...peers].find((p) => p.remoteUserId === victim.user.id)?.channel;
+    for (const bad of [
+      'nope',
+      '[]',
+      '{"t":"msg"}',
+      '{"__proto__":{"polluted":1},"t":"ack","id":"x"}',
+      'x'.repeat(70000),
+    ]) {
+      channel?.send(bad);
+    }
+    await until(() => victim.errors.length >= 4, 'the garbage to be refused');
+    expect(victim.errors.every((e) => e.code === 'PEER_PROTOCOL')).to.equal(true);
+    expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
+    const back = next(mallory.client, 'message');
+    await victim.client.conversation(mallory.user.id).send('still fine');
+    await back;
+  });
+
+  it('keeps the session in localStorage by default, so a reload restores it', async () => {
+    localStorage.removeItem('p2pchat.session');
+    const first = createClient({ server: serverUrl });
+    clients.push(first);
+    const tag = `ls${Date.now() % 100000}`;
+    const user = await first.register({
+      username: tag,
+      email: `${tag}@example.test`,
+      password: 'a-long-password',
+    });
+    expect(localStorage.getItem('p2pchat.session')).to.contain(user.id);
+    const reloaded = createClient({ server: serverUrl });
+    clients.push(reloaded);
+    expect((await reloaded.restore())?.id).to.equal(user.id);
+    await reloaded.logout();
+    expect(localStorage.getItem('p2pchat.session')).to.equal(null);
+  });
+
+  it('reports a peer that leaves', async () => {
+    const ada = await online('ada');
+    const bob = await online('bob');
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    await ada.client.conversation(bob.user.id).send('bye soon');
+    const closed = next(
+      ada.client,
+      'peer',
+      (p) => p.userId === bob.user.id && p.state === 'closed',
+    );
+    bob.client.disconnect();
+    await closed;
+    expect(ada.client.conversation(bob.user.id).state).to.equal('idle');
+  });
+});

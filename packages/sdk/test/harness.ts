@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RTCPeerConnection } from 'node-datachannel/polyfill';
+// The real server, from its sources (a test-only import; the SDK does not depend on the server).
+import { loadConfig, startServer } from '../../server/src/index.js';
+import type { RunningServer } from '../../server/src/index.js';
+import { createClient, memoryStorage } from '../src/index.js';
+import type { ClientEvents, P2PClient } from '../src/index.js';
+
+/** A real server on a free port with its own data folder. */
+export interface Harness {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-sdk-'));
+  const config = (port: string) =>
+    loadConfig({
+      PORT: port,
+      DATA_DIR: dataDir,
+      STUN_URLS: '',
+      LOG_LEVEL: 'silent',
+      NODE_ID: 'sdk-test',
+      AUTH_RATE_LIMIT_IP: '100000',
+      AUTH_RATE_LIMIT_ACCOUNT: '100000',
+      ...env,
+    });
+  const h: Harness = {
+    server: await startServer(config('0')),
+    url: '',
+    dataDir,
+    async stop() {
+      await h.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    async restart() {
+      await h.server.close();
+      h.server = await startServer(config(String(h.server.port)));
+    },
+  };
+  h.url = h.server.url;
+  return h;
+}
+
+let n = 0;
+/** A client in Node: node-datachannel for WebRTC, bound to loopback, sessions in memory. */
+export function nodeClient(url: string): P2PClient {
+  return createClient({
+    server: url,
+    storage: memoryStorage(),
+    rtc: {
+      RTCPeerConnection: RTCPeerConnection as never,
+      config: { bindAddress: '127.0.0.1' },
+    },
+    signaling: { reconnectionDelayMax: 1000, transports: ['websocket'] },
+  });
+}
+
+/** Registers a fresh user on a new client and connects it. */
+export async function onlineUser(url: string, prefix = 'sdk') {
+  n += 1;
+  const tag = `${prefix}${process.pid}_${n}`;
+  const account = { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
+  const client = nodeClient(url);
+  const user = await client.register(account);
+  await client.connect();
+  return { client, user, account };
+}
+
+/** Resolves with the next event of `client` that matches. */
+export function nextEvent<E extends keyof ClientEvents>(
+  client: P2PClient,
+  event: E,
+  pred: (...args: ClientEvents[E]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<ClientEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${String(event)} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = client.on(event, (...args: ClientEvents[E]) => {
+      if (!pred(...args)) return;
+      clearTimeout(timer);
+      off();
+      resolve(args);
+    });
+  });
+}
+
+/** Waits until `check` holds, polling. */
+export async function until(
+  check: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

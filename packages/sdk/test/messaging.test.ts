@@ -1,0 +1,159 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage, P2PClient, P2PError } from '../src/index.js';
+import type { Harness } from './harness.js';
+import { nextEvent, nodeClient, onlineUser, startHarness, until } from './harness.js';
+
+let h: Harness;
+let clients: P2PClient[] = [];
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterEach(() => {
+  for (const c of clients) c.disconnect();
+  clients = [];
+});
+afterAll(async () => {
+  await h.stop();
+});
+
+async function user(prefix = 'u') {
+  const u = await onlineUser(h.url, prefix);
+  clients.push(u.client);
+  const errors: P2PError[] = [];
+  u.client.on('error', (e) => errors.push(e));
+  return { ...u, errors };
+}
+const sees = (c: P2PClient, userId: string) =>
+  until(() => c.users.some((u) => u.id === userId), 5000, 'presence');
+
+describe('messaging between Node clients over real data channels', () => {
+  it('chats both ways, with delivery acknowledgements and typing indicators', async () => {
+    const [ada, bob] = [await user('ada'), await user('bob')];
+    await sees(ada.client, bob.user.id);
+    const toBob = ada.client.conversation(bob.user.id);
+    const delivered = nextEvent(ada.client, 'delivered');
+    const atBob = nextEvent(bob.client, 'message');
+    const sent = await toBob.send('hello bob');
+    expect((await delivered)[0]).toEqual({ id: sent.id, peerId: bob.user.id });
+    expect(((await atBob)[0] as ChatMessage).body).toBe('hello bob');
+
+    const atAda = nextEvent(ada.client, 'message');
+    const reply = await bob.client.conversation(ada.user.id).send('hi ada ✓ — ünïcode, עברית');
+    const [m] = (await atAda) as [ChatMessage];
+    expect(m).toMatchObject({
+      id: reply.id,
+      body: 'hi ada ✓ — ünïcode, עברית',
+      peerId: bob.user.id,
+      from: { id: bob.user.id },
+    });
+
+    const typingOn = nextEvent(bob.client, 'typing', (t) => t.typing);
+    toBob.typing(true);
+    expect((await typingOn)[0]).toEqual({ userId: ada.user.id, typing: true });
+    const typingOff = nextEvent(bob.client, 'typing', (t) => !t.typing);
+    toBob.typing(false);
+    await typingOff;
+    expect(ada.errors).toEqual([]);
+    expect(bob.errors).toEqual([]);
+  });
+
+  it('gives one working connection and no error when both sides start at the same moment (glare)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = [await user('glareA'), await user('glareB')];
+      await sees(a.client, b.user.id);
+      await sees(b.client, a.user.id);
+      const [x, y] = await Promise.all([
+        a.client.conversation(b.user.id).send(`from a ${round}`),
+        b.client.conversation(a.user.id).send(`from b ${round}`),
+      ]);
+      expect(x.body).toBe(`from a ${round}`);
+      expect(y.body).toBe(`from b ${round}`);
+      await new Promise((r) => setTimeout(r, 200));
+      const open = (c: P2PClient) =>
+        [...(c as unknown as { peers: Set<{ state: string }> }).peers].filter(
+          (p) => p.state === 'open',
+        );
+      expect(open(a.client)).toHaveLength(1);
+      expect(open(b.client)).toHaveLength(1);
+      expect([...a.errors, ...b.errors]).toEqual([]);
+    }
+  });
+
+  it('holds many conversations at once', async () => {
+    const hub = await user('hub');
+    const others = await Promise.all([user('p1'), user('p2'), user('p3')]);
+    for (const o of others) await sees(hub.client, o.user.id);
+    const results = await Promise.all(
+      others.map((o, i) => hub.client.conversation(o.user.id).send(`hi ${i}`)),
+    );
+    expect(results.map((r) => r.body)).toEqual(['hi 0', 'hi 1', 'hi 2']);
+    const replies = await Promise.all(
+      others.map((o, i) => o.client.conversation(hub.user.id).send(`back ${i}`)),
+    );
+    expect(replies).toHaveLength(3);
+  });
+
+  it('delivers a message to every open tab of the recipient, once each', async () => {
+    const ada = await user('ada');
+    const bob = await user('bob');
+    const bobTab2 = nodeClient(h.url);
+    clients.push(bobTab2);
+    await bobTab2.login({ email: bob.account.email, password: bob.account.password });
+    await bobTab2.connect();
+    await until(
+      () => ada.client.users.find((u) => u.id === bob.user.id)?.sessions.length === 2,
+      5000,
+      'two tabs',
+    );
+    const got1: ChatMessage[] = [];
+    const got2: ChatMessage[] = [];
+    bob.client.on('message', (m) => got1.push(m));
+    bobTab2.on('message', (m) => got2.push(m));
+    const sent = await ada.client.conversation(bob.user.id).send('to all your tabs');
+    await until(() => got1.length === 1 && got2.length === 1, 10_000, 'both tabs to receive');
+    expect(got1[0]?.id).toBe(sent.id);
+    expect(got2[0]?.id).toBe(sent.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect([got1.length, got2.length]).toEqual([1, 1]);
+  });
+
+  it('reports a peer that leaves (closes its tab) within a few seconds', async () => {
+    const [ada, bob] = [await user('ada'), await user('bob')];
+    await sees(ada.client, bob.user.id);
+    await ada.client.conversation(bob.user.id).send('are you there?');
+    const closed = nextEvent(
+      ada.client,
+      'peer',
+      (p) => p.userId === bob.user.id && p.state === 'closed',
+      5000,
+    );
+    const offline = nextEvent(ada.client, 'presence:offline', (id) => id === bob.user.id, 5000);
+    const started = Date.now();
+    bob.client.disconnect();
+    await closed;
+    await offline;
+    console.log(
+      `[leave] peer reported closed ${Date.now() - started} ms after the other side left`,
+    );
+    expect(ada.client.conversation(bob.user.id).state).toBe('idle');
+    await expect(ada.client.conversation(bob.user.id).send('hello?')).rejects.toMatchObject({
+      code: 'PEER_UNAVAILABLE',
+    });
+  });
+
+  it('refuses to message an offline user, an empty message, or one too long', async () => {
+    const [ada, ghost] = [await user('ada'), await user('ghost')];
+    ghost.client.disconnect();
+    await until(() => !ada.client.users.some((u) => u.id === ghost.user.id), 5000, 'ghost offline');
+    const chat = ada.client.conversation(ghost.user.id);
+    await expect(chat.send('boo')).rejects.toMatchObject({
+      name: 'P2PError',
+      code: 'PEER_UNAVAILABLE',
+      layer: 'rtc',
+    });
+    await expect(chat.send('   ')).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
+    await expect(chat.send('x'.repeat(16_001))).rejects.toMatchObject({
+      code: 'MESSAGE_TOO_LARGE',
+    });
+  });
+});
