@@ -21,12 +21,24 @@ export const CHROMIUM_ARGS = [
 
 /**
  * Starts the real server for the test run and tells the page where it is (GET /p2pchat-server.json), and
- * serves the SDK bundled from its sources as an app's bundler would (GET /p2pchat-sdk.js).
+ * serves the SDK bundled from its sources as an app's bundler would (GET /p2pchat-sdk.js), and restarts
+ * the server on request (GET /p2pchat-server/restart).
  */
 function p2pchatServer() {
   let server;
   let dataDir;
   let bundle;
+  const config = (port) =>
+    loadConfig({
+      PORT: port,
+      DATA_DIR: dataDir,
+      STUN_URLS: '',
+      LOG_LEVEL: 'silent',
+      CORS_ORIGINS: '*',
+      NODE_ID: 'wtr',
+      AUTH_RATE_LIMIT_IP: '100000',
+      AUTH_RATE_LIMIT_ACCOUNT: '100000',
+    });
   return {
     name: 'p2pchat-server',
     async serverStart() {
@@ -41,18 +53,7 @@ function p2pchatServer() {
       });
       bundle = out.outputFiles[0].text;
       dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-wtr-'));
-      server = await startServer(
-        loadConfig({
-          PORT: '0',
-          DATA_DIR: dataDir,
-          STUN_URLS: '',
-          LOG_LEVEL: 'silent',
-          CORS_ORIGINS: '*',
-          NODE_ID: 'wtr',
-          AUTH_RATE_LIMIT_IP: '100000',
-          AUTH_RATE_LIMIT_ACCOUNT: '100000',
-        }),
-      );
+      server = await startServer(config('0'));
     },
     async serverStop() {
       await server?.close();
@@ -62,6 +63,15 @@ function p2pchatServer() {
       if (context.path === '/p2pchat-server.json')
         return { body: JSON.stringify({ url: server.url }), type: 'json' };
       if (context.path === '/p2pchat-sdk.js') return { body: bundle, type: 'js' };
+      if (context.path === '/p2pchat-server/restart') {
+        // The same port and store, as after a deploy; browsers must reconnect by themselves.
+        return (async () => {
+          const port = String(server.port);
+          await server.close();
+          server = await startServer(config(port));
+          return { body: JSON.stringify({ url: server.url }), type: 'json' };
+        })();
+      }
     },
   };
 }

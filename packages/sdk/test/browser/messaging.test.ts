@@ -153,4 +153,24 @@ describe('the SDK in Chromium', () => {
     await closed;
     expect(ada.client.conversation(bob.user.id).state).to.equal('idle');
   });
+
+  it('reconnects after a server restart and the conversation goes on', async () => {
+    const ada = await online('ada');
+    const bob = await online('bob');
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    await ada.client.conversation(bob.user.id).send('before');
+    const states: string[] = [];
+    ada.client.on('connection', (s) => states.push(s));
+    await fetch('/p2pchat-server/restart');
+    await until(() => states.includes('reconnecting'), 'the drop to be noticed');
+    await until(
+      () =>
+        ada.client.connectionState === 'connected' && bob.client.connectionState === 'connected',
+      'reconnection',
+    );
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'the roster to re-sync');
+    const atBob = next(bob.client, 'message', (m) => (m as ChatMessage).body === 'after');
+    await ada.client.conversation(bob.user.id).send('after');
+    await atBob;
+  });
 });
