@@ -47,7 +47,9 @@ export class PeerSession {
 
   private makingOffer = false;
   private offerUnanswered = false;
-  private ignoreOffer = false;
+  // Bumped each time a remote offer is accepted, so an offer of ours begun before it is dropped.
+  private negotiation = 0;
+  private signals: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private readonly bucket = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND);
   private dropped = 0;
@@ -103,16 +105,25 @@ export class PeerSession {
     }, OPEN_TIMEOUT_MS);
   }
 
-  /** Handles a signal from the remote session. */
-  async handleSignal(body: SignalBody): Promise<void> {
+  /**
+   * Handles a signal from the remote session. Signals are processed one at a time, in order, so a
+   * candidate never overtakes the description it belongs to.
+   */
+  handleSignal(body: SignalBody): Promise<void> {
+    this.signals = this.signals.then(() => this.process(body));
+    return this.signals;
+  }
+
+  private async process(body: SignalBody): Promise<void> {
     if (this.state === 'closed') return;
     try {
       if (body.type === 'offer' || body.type === 'answer') {
         // A collision is an offer of ours under way or unanswered. (Not "signalingState !== stable": in
         // libdatachannel a fresh connection holds an offer of its own that was never sent.)
         const offerCollision = body.type === 'offer' && (this.makingOffer || this.offerUnanswered);
-        this.ignoreOffer = !this.polite && offerCollision;
-        if (this.ignoreOffer) return;
+        if (!this.polite && offerCollision) return; // the impolite side ignores theirs
+        // Accepting their offer abandons any offer of ours still being made.
+        if (body.type === 'offer') this.negotiation += 1;
         await this.pc.setRemoteDescription({ type: body.type, sdp: body.data.sdp });
         // An answer settles our offer; accepting their offer rolled ours back.
         this.offerUnanswered = false;
@@ -177,9 +188,11 @@ export class PeerSession {
 
   private async makeOffer(): Promise<void> {
     if (this.state === 'closed' || this.makingOffer) return;
+    const negotiation = this.negotiation;
     try {
       this.makingOffer = true;
       const offer = await this.pc.createOffer();
+      if (negotiation !== this.negotiation) return; // their offer was accepted meanwhile: ours is stale
       // An offer of theirs came in meanwhile and won. (Not "!== stable": libdatachannel applies its own
       // offer by itself, so there the state is already have-local-offer here.)
       if (this.pc.signalingState === 'have-remote-offer' || this.pc.signalingState === 'closed')
@@ -187,6 +200,7 @@ export class PeerSession {
       // libdatachannel has applied this offer already, and applying it again can rebuild its ICE transport
       // under our feet; a browser has no local offer yet here.
       if (this.pc.localDescription?.sdp !== offer.sdp) await this.pc.setLocalDescription(offer);
+      if (negotiation !== this.negotiation) return;
       const sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
       this.offerUnanswered = true;
       await this.deps.signal({ type: 'offer', data: { sdp } });
@@ -200,11 +214,13 @@ export class PeerSession {
     }
   }
 
+  // A candidate that cannot be used (one of an offer that was ignored or rolled back) is not a failure:
+  // ICE goes on with the others, and a connection that never opens is caught by the open timeout.
   private async addCandidate(init: RTCIceCandidateInit): Promise<void> {
     try {
       await this.pc.addIceCandidate(init);
-    } catch (err) {
-      if (!this.ignoreOffer) throw err; // candidates of an ignored offer are expected to fail
+    } catch {
+      // dropped on purpose
     }
   }
 
