@@ -1,0 +1,377 @@
+import { randomId } from '@p2pchat/sdk';
+import type { ChatMessage, OnlineUser, P2PClient, PrivateUser, SignalingState } from '@p2pchat/sdk';
+import { html, LitElement, nothing } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { ClientController } from '../../controllers/client-controller.js';
+import { emit } from '../../events.js';
+import { errorText, format, mergeStrings } from '../../i18n.js';
+import type { StringOverrides } from '../../i18n.js';
+import { avatar } from '../../internal/avatar.js';
+import { tokens } from '../../styles/tokens.js';
+import type {
+  P2PComposerElement,
+  P2PSendEvent,
+  P2PTypingEvent,
+} from '../composer/composer.component.js';
+import type { UiMessage } from '../message-list/message-list.component.js';
+import { chatStyles } from './chat.styles.js';
+
+interface ConversationView {
+  messages: UiMessage[];
+  unread: number;
+  typing: boolean;
+}
+
+const MAX_KEPT_MESSAGES = 500;
+
+/**
+ * A complete peer-to-peer chat: log in, see who is online, and talk to them directly.
+ *
+ * @tag p2p-chat
+ * @summary Drop-in P2P chat for any page: `<p2p-chat server="https://chat.example.com">`.
+ *
+ * @attr server - The server's URL, when no `client` is given and no `<p2p-provider>` is around.
+ * @prop {P2PClient} client - The SDK client to use (share one between elements).
+ * @prop {StringOverrides} strings - Replacement texts (i18n).
+ * @attr locale - The locale for times (default: the browser's).
+ *
+ * @fires {P2PLogoutEvent} p2p-logout - The user logged out.
+ * @fires {P2PLoginEvent} p2p-login - (from the inner `<p2p-login>`) the user logged in.
+ *
+ * @csspart frame - The outer box.
+ * @csspart header - Who you are, your status, connection state and actions.
+ * @csspart connection - The connection state.
+ * @csspart user-list - The list of online users.
+ * @csspart user - Each online user's button.
+ * @csspart avatar - Every avatar.
+ * @csspart badge - The unread count.
+ * @csspart conversation - The open conversation.
+ * @csspart messages - The message list (see `p2p-message-list` for its own parts).
+ * @csspart typing - The typing indicator.
+ * @csspart composer - The message box.
+ * @csspart profile-form - The edit-profile form.
+ * @csspart login - The `<p2p-login>` shown when logged out.
+ *
+ * @cssprop --p2p-color-bg - Background.
+ * @cssprop --p2p-color-surface - Header, other people's messages, the selected user.
+ * @cssprop --p2p-color-text - Text.
+ * @cssprop --p2p-color-muted - Secondary text.
+ * @cssprop --p2p-color-border - Borders.
+ * @cssprop --p2p-color-accent - Buttons, badges, avatars.
+ * @cssprop --p2p-color-on-accent - Text on the accent color.
+ * @cssprop --p2p-color-own-message - Your messages.
+ * @cssprop --p2p-color-error - Errors.
+ * @cssprop --p2p-color-focus - The focus ring.
+ * @cssprop --p2p-radius - Corner radius.
+ * @cssprop --p2p-space - The spacing unit.
+ * @cssprop --p2p-font - The font family.
+ * @cssprop --p2p-height - The element's height (default 36rem).
+ */
+export class P2PChatElement extends LitElement {
+  static override styles = [tokens, chatStyles];
+
+  @property() server: string | undefined;
+  @property({ attribute: false }) client: P2PClient | undefined;
+  @property({ attribute: false }) strings: StringOverrides | undefined;
+  @property() locale: string | undefined;
+
+  @state() private phase: 'loading' | 'logged-out' | 'ready' = 'loading';
+  @state() private me: PrivateUser | null = null;
+  @state() private users: OnlineUser[] = [];
+  @state() private connection: SignalingState = 'disconnected';
+  @state() private active: string | null = null;
+  @state() private conversations = new Map<string, ConversationView>();
+  @state() private editing = false;
+  @state() private profileError = '';
+  @query('p2p-composer') private composer: P2PComposerElement | undefined;
+
+  private readonly clients = new ClientController(this, (client) => this.subscribe(client));
+
+  private get t() {
+    return mergeStrings(this.strings);
+  }
+
+  private subscribe(client: P2PClient): () => void {
+    const offs = [
+      client.on('auth', (user) => void this.onAuth(client, user)),
+      client.on('presence', (users) => (this.users = users)),
+      client.on('connection', (s) => (this.connection = s)),
+      client.on('message', (m) => this.onMessage(m)),
+      client.on('typing', ({ userId, typing }) => this.patch(userId, (c) => ({ ...c, typing }))),
+      client.on('presence:offline', (userId) => {
+        if (this.conversations.has(userId))
+          this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
+      }),
+    ];
+    this.me = client.user;
+    this.users = client.users;
+    this.connection = client.connectionState;
+    void this.start(client);
+    return () => offs.forEach((off) => off());
+  }
+
+  private async start(client: P2PClient): Promise<void> {
+    const user = client.user ?? (await client.restore().catch(() => null));
+    await this.onAuth(client, user);
+  }
+
+  private async onAuth(client: P2PClient, user: PrivateUser | null): Promise<void> {
+    this.me = user;
+    if (!user) {
+      this.phase = 'logged-out';
+      this.active = null;
+      this.conversations = new Map();
+      return;
+    }
+    this.phase = 'ready';
+    if (client.connectionState === 'disconnected') {
+      await client.connect().catch((err: unknown) => this.flash(err));
+    }
+  }
+
+  override render() {
+    const t = this.t;
+    if (this.phase === 'loading') return html`<p role="status">${t.loading}</p>`;
+    if (this.phase === 'logged-out') {
+      return html`<p2p-login
+        part="login"
+        .client=${this.clients.client}
+        .strings=${this.strings}
+      ></p2p-login>`;
+    }
+    const others = this.users.filter((u) => u.id !== this.me?.id);
+    return html`<div class="frame" part="frame">
+      ${this.header()}
+      <div class=${`body ${this.active ? 'in-conversation' : ''}`}>
+        <nav part="user-list" aria-labelledby="online-heading">
+          <h2 id="online-heading">${t.onlineUsers}</h2>
+          ${
+            others.length === 0
+              ? html`<p class="empty">${t.noUsers}</p>`
+              : html`<ul>
+                  ${others.map((u) => this.userItem(u))}
+                </ul>`
+          }
+        </nav>
+        ${this.conversationView()}
+      </div>
+    </div>`;
+  }
+
+  private header() {
+    const t = this.t;
+    const me = this.me;
+    if (!me) return nothing;
+    return html`<header part="header">
+      <div class="who">
+        ${avatar(me.displayName, me.avatarUrl)}
+        <div>
+          <div class="name" dir="auto">${me.displayName}</div>
+          <div class="status" dir="auto">${me.status}</div>
+        </div>
+      </div>
+      <span class="connection" part="connection" role="status">${t[this.connection]}</span>
+      <button
+        type="button"
+        aria-expanded=${this.editing ? 'true' : 'false'}
+        @click=${() => this.toggleEditing()}
+      >
+        ${t.editProfile}
+      </button>
+      <button type="button" @click=${() => void this.logout()}>${t.logout}</button>
+      ${this.editing ? this.profileForm(me) : nothing}
+    </header>`;
+  }
+
+  private profileForm(me: PrivateUser) {
+    const t = this.t;
+    return html`<form class="profile" part="profile-form" @submit=${this.saveProfile}>
+      <label
+        >${t.displayName.replace(/\s*\(.*\)$/, '')}<input
+          name="displayName"
+          dir="auto"
+          .value=${me.displayName}
+          maxlength="64"
+      /></label>
+      <label
+        >${t.status}<input name="status" dir="auto" .value=${me.status} maxlength="80"
+      /></label>
+      <label>${t.bio}<input name="bio" dir="auto" .value=${me.bio} maxlength="500" /></label>
+      <label>${t.avatarUrl}<input name="avatarUrl" type="url" .value=${me.avatarUrl} /></label>
+      <p class="error" role="alert">${this.profileError}</p>
+      <div class="actions">
+        <button class="primary" type="submit">${t.save}</button>
+        <button type="button" @click=${() => this.toggleEditing()}>${t.cancel}</button>
+      </div>
+    </form>`;
+  }
+
+  private userItem(u: OnlineUser) {
+    const t = this.t;
+    const unread = this.conversations.get(u.id)?.unread ?? 0;
+    return html`<li>
+      <button
+        type="button"
+        class="user"
+        part="user"
+        aria-current=${this.active === u.id ? 'true' : 'false'}
+        aria-label=${[
+          format(t.startChat, { name: u.displayName }),
+          u.status,
+          unread ? format(t.unread, { count: unread }) : '',
+        ]
+          .filter(Boolean)
+          .join(', ')}
+        @click=${() => this.open(u.id)}
+      >
+        ${avatar(u.displayName, u.avatarUrl)}
+        <span class="text"
+          ><span class="name" dir="auto">${u.displayName}</span
+          ><span class="status" dir="auto">${u.status}</span></span
+        >
+        ${unread ? html`<span class="badge" part="badge" aria-hidden="true">${unread}</span>` : nothing}
+      </button>
+    </li>`;
+  }
+
+  private conversationView() {
+    const t = this.t;
+    const id = this.active;
+    if (!id)
+      return html`<section part="conversation" class="empty"><p>${t.chooseSomeone}</p></section>`;
+    const name = this.nameOf(id);
+    const view = this.conversations.get(id) ?? { messages: [], unread: 0, typing: false };
+    const online = this.users.some((u) => u.id === id);
+    return html`<section part="conversation" aria-label=${format(t.messagesWith, { name })}>
+      <div class="conv-head">
+        <button type="button" class="back" @click=${() => this.close()}>${t.back}</button>
+        <h2 dir="auto">${name}</h2>
+      </div>
+      <p2p-message-list
+        part="messages"
+        .messages=${view.messages}
+        .label=${format(t.messagesWith, { name })}
+        .strings=${{ sending: t.sending, delivered: t.delivered, notDelivered: t.notDelivered }}
+        .locale=${this.locale}
+      ></p2p-message-list>
+      <div class="typing" part="typing">${view.typing ? format(t.typing, { name }) : ''}</div>
+      <p2p-composer
+        part="composer"
+        .label=${format(t.messageTo, { name })}
+        .placeholder=${t.messagePlaceholder}
+        .sendLabel=${t.send}
+        ?disabled=${!online}
+        @p2p-send=${(e: P2PSendEvent) => void this.send(id, e.detail.body)}
+        @p2p-typing=${(e: P2PTypingEvent) => this.clients.client?.conversation(id).typing(e.detail.typing)}
+      ></p2p-composer>
+    </section>`;
+  }
+
+  private nameOf(userId: string): string {
+    return (
+      this.users.find((u) => u.id === userId)?.displayName ?? this.knownNames.get(userId) ?? '…'
+    );
+  }
+
+  private readonly knownNames = new Map<string, string>();
+
+  private open(userId: string): void {
+    this.active = userId;
+    const name = this.users.find((u) => u.id === userId)?.displayName;
+    if (name) this.knownNames.set(userId, name);
+    this.patch(userId, (c) => ({ ...c, unread: 0 }));
+    void this.updateComplete.then(() => this.composer?.focus());
+  }
+
+  private close(): void {
+    const was = this.active;
+    this.active = null;
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>(`.user[aria-current='true'], nav button`)?.focus(),
+    );
+    if (was) this.patch(was, (c) => ({ ...c, unread: 0 }));
+  }
+
+  private patch(userId: string, change: (c: ConversationView) => ConversationView): void {
+    const next = new Map(this.conversations);
+    const current = next.get(userId) ?? { messages: [], unread: 0, typing: false };
+    next.set(userId, change(current));
+    this.conversations = next;
+  }
+
+  private push(userId: string, message: UiMessage, countUnread: boolean): void {
+    this.patch(userId, (c) => ({
+      ...c,
+      typing: message.kind === 'theirs' ? false : c.typing,
+      messages: [...c.messages, message].slice(-MAX_KEPT_MESSAGES),
+      unread: countUnread ? c.unread + 1 : c.unread,
+    }));
+  }
+
+  private system(userId: string, body: string): void {
+    this.push(userId, { id: `sys-${randomId()}`, kind: 'system', body, at: Date.now() }, false);
+  }
+
+  private onMessage(m: ChatMessage): void {
+    this.knownNames.set(m.peerId, m.from.displayName || m.from.username);
+    const unseen = this.active !== m.peerId || document.visibilityState === 'hidden';
+    this.push(
+      m.peerId,
+      { id: m.id, kind: 'theirs', body: m.body, at: m.sentAt, author: m.from.displayName },
+      unseen,
+    );
+  }
+
+  private async send(userId: string, body: string): Promise<void> {
+    const client = this.clients.client;
+    if (!client) return;
+    const id = `own-${randomId()}`;
+    this.push(userId, { id, kind: 'own', body, at: Date.now(), state: 'sending' }, false);
+    const mark = (s: UiMessage['state']) =>
+      this.patch(userId, (c) => ({
+        ...c,
+        messages: c.messages.map((m) => (m.id === id ? { ...m, state: s } : m)),
+      }));
+    try {
+      await client.conversation(userId).send(body);
+      mark('delivered');
+    } catch (err) {
+      mark('failed');
+      this.system(userId, errorText(this.t, err));
+    }
+  }
+
+  private toggleEditing(): void {
+    this.editing = !this.editing;
+    this.profileError = '';
+  }
+
+  private async saveProfile(e: SubmitEvent): Promise<void> {
+    e.preventDefault();
+    const client = this.clients.client;
+    if (!client) return;
+    const data = new FormData(e.target as HTMLFormElement);
+    const text = (k: string) => String(data.get(k) ?? '').trim();
+    try {
+      this.me = await client.updateProfile({
+        displayName: text('displayName'),
+        status: text('status'),
+        bio: text('bio'),
+        avatarUrl: text('avatarUrl'),
+      });
+      this.editing = false;
+    } catch (err) {
+      this.profileError = errorText(this.t, err);
+    }
+  }
+
+  private async logout(): Promise<void> {
+    await this.clients.client?.logout().catch(() => undefined);
+    this.editing = false;
+    emit(this, 'p2p-logout', {});
+  }
+
+  private flash(err: unknown): void {
+    if (this.active) this.system(this.active, errorText(this.t, err));
+  }
+}

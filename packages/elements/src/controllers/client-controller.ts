@@ -1,0 +1,72 @@
+import { ContextConsumer } from '@lit/context';
+import { createClient } from '@p2pchat/sdk';
+import type { P2PClient } from '@p2pchat/sdk';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { clientContext } from '../context.js';
+
+type Host = ReactiveControllerHost &
+  HTMLElement & { client?: P2PClient | undefined; server?: string | undefined };
+
+/**
+ * Finds the element's client: the `client` property, else one shared by a `<p2p-provider>` around it,
+ * else its own, made from the `server` attribute. Calls `onClient` when that changes, and `release`
+ * before, so the element can subscribe to the client in one place.
+ */
+export class ClientController implements ReactiveController {
+  private readonly consumer: ContextConsumer<typeof clientContext, Host>;
+  private own: P2PClient | undefined;
+  private ownServer: string | undefined;
+  private current: P2PClient | undefined;
+
+  constructor(
+    private readonly host: Host,
+    private readonly onClient: (client: P2PClient) => () => void,
+  ) {
+    host.addController(this);
+    this.consumer = new ContextConsumer(host, {
+      context: clientContext,
+      subscribe: true,
+      callback: () => this.refresh(),
+    });
+  }
+
+  private release: (() => void) | undefined;
+
+  /** The client in use, if any. */
+  get client(): P2PClient | undefined {
+    return this.current;
+  }
+
+  hostConnected(): void {
+    this.refresh();
+  }
+
+  hostUpdated(): void {
+    this.refresh();
+  }
+
+  hostDisconnected(): void {
+    this.release?.();
+    this.release = undefined;
+    this.current = undefined;
+  }
+
+  private refresh(): void {
+    const next = this.host.client ?? this.consumer.value ?? this.ownClient();
+    if (next === this.current) return;
+    this.release?.();
+    this.current = next;
+    this.release = next ? this.onClient(next) : undefined;
+    this.host.requestUpdate();
+  }
+
+  private ownClient(): P2PClient | undefined {
+    const server = this.host.server;
+    if (!server) return undefined;
+    if (!this.own || this.ownServer !== server) {
+      this.own = createClient({ server });
+      this.ownServer = server;
+    }
+    return this.own;
+  }
+}

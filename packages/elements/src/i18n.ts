@@ -1,0 +1,104 @@
+/**
+ * Every string the elements show, in English. Replace any of them with the `strings` property
+ * (`el.strings = { send: 'Envoyer' }`); `{name}`-style placeholders are filled in.
+ */
+export const defaultStrings = {
+  loginTab: 'Log in',
+  registerTab: 'Register',
+  authTabs: 'Log in or register',
+  emailOrUsername: 'E-mail or username',
+  email: 'E-mail',
+  username: 'Username',
+  password: 'Password',
+  displayName: 'Display name (optional)',
+  remember: 'Keep me logged in',
+  submitLogin: 'Log in',
+  submitRegister: 'Create account',
+  working: 'Please wait…',
+  required: 'Please fill this in.',
+  usernameRule: '3 to 32 letters, digits or _, with single . or - between them.',
+  emailRule: 'Please enter an e-mail address.',
+  passwordRule: 'At least 8 characters.',
+  onlineUsers: 'Online',
+  noUsers: 'Nobody else is online yet.',
+  you: 'you',
+  startChat: 'Chat with {name}',
+  unread: '{count} unread',
+  conversations: 'Conversations',
+  chooseSomeone: 'Choose someone to chat with.',
+  messagesWith: 'Messages with {name}',
+  messageTo: 'Message to {name}',
+  messagePlaceholder: 'Write a message… (Enter sends, Shift+Enter for a new line)',
+  send: 'Send',
+  typing: '{name} is typing…',
+  sending: 'Sending…',
+  delivered: 'Delivered',
+  notDelivered: 'Not delivered',
+  peerOffline: '{name} went offline.',
+  peerOnline: '{name} is online.',
+  back: 'Back to the list',
+  logout: 'Log out',
+  editProfile: 'Edit profile',
+  save: 'Save',
+  cancel: 'Cancel',
+  status: 'Status',
+  bio: 'About you',
+  avatarUrl: 'Picture URL (https)',
+  signedInAs: 'Signed in as {name}',
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  disconnected: 'Offline',
+  loading: 'Loading…',
+  errors: {
+    INVALID_CREDENTIALS: 'That e-mail, username or password is not right.',
+    CONFLICT: 'That username or e-mail address is already taken.',
+    RATE_LIMITED: 'Too many attempts. Please wait a little and try again.',
+    ACCOUNT_DISABLED: 'This account has been deactivated.',
+    INVALID_PAYLOAD: 'Please check what you entered.',
+    NETWORK: 'Cannot reach the chat server. Check your connection.',
+    UNAUTHENTICATED: 'Your session has ended. Please log in again.',
+    PEER_UNAVAILABLE: 'That person is not online any more.',
+    CONNECTION_FAILED: 'Could not connect to that person.',
+    TIMEOUT: 'No answer in time. The message may not have arrived.',
+    MESSAGE_TOO_LARGE: 'That message is too long.',
+    TOO_MANY_SESSIONS: 'Too many open tabs or devices. Close one and try again.',
+    UNAVAILABLE: 'The server is restarting. Trying again…',
+    default: 'Something went wrong ({code}).',
+  } as Record<string, string>,
+};
+
+/** The strings of the elements. */
+export type Strings = typeof defaultStrings;
+/** What the `strings` property accepts: any subset, errors included. */
+export type StringOverrides = Partial<Omit<Strings, 'errors'>> & {
+  errors?: Record<string, string>;
+};
+
+/** Merges overrides into the defaults. */
+export function mergeStrings(overrides: StringOverrides | undefined): Strings {
+  return {
+    ...defaultStrings,
+    ...overrides,
+    errors: { ...defaultStrings.errors, ...overrides?.errors },
+  };
+}
+
+/** Fills `{name}` placeholders. Values are plain text; the templates render them as text. */
+export function format(template: string, values: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, key: string) =>
+    key in values ? String(values[key]) : m,
+  );
+}
+
+/**
+ * A readable message for an error. Reads `code` by shape rather than `instanceof P2PError`, so a client
+ * from another copy of the SDK (an app's own, beside this bundle's) is understood too.
+ */
+export function errorText(strings: Strings, err: unknown): string {
+  const code =
+    typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+      ? err.code
+      : 'UNKNOWN';
+  return strings.errors[code] ?? format(strings.errors.default ?? '', { code });
+}

@@ -1,0 +1,30 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  // For bundlers: Lit and the SDK stay dependencies, shared with the app.
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    // tsup 8 sets baseUrl for its declaration build, which TypeScript 6 flags as deprecated.
+    dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'browser',
+    external: [/^lit/, /^@lit\//, /^@p2pchat\/sdk/],
+  },
+  // For a plain <script type="module">: one file with Lit and the SDK inside.
+  {
+    entry: { 'p2pchat-elements': 'src/index.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    minify: true,
+    target: 'es2022',
+    platform: 'browser',
+    noExternal: [/.*/],
+    esbuildOptions(options) {
+      options.legalComments = 'none';
+      options.conditions = ['browser', 'import', 'default'];
+    },
+  },
+]);

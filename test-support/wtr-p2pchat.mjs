@@ -1,0 +1,105 @@
+// Shared by the packages' web-test-runner configs: Chromium flags, a real @p2pchat server for the run, code
+// bundled from sources as an app's bundler would, and a reporter whose counts scripts/test.mjs reads.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { loadConfig, startServer } from '../packages/server/dist/index.js';
+
+// Flags measured to work headless as root here (ENVIRONMENT.md); the mDNS switch keeps host candidates local.
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+/**
+ * A dev-server plugin: starts the real server (GET /p2pchat-server.json tells its URL; GET
+ * /p2pchat-server/restart restarts it on the same port and store), serves each `bundles` entry bundled with
+ * its dependencies (GET /<name>.js), and axe-core (GET /axe.js).
+ */
+export function p2pchatServer(bundles) {
+  let server;
+  let dataDir;
+  const built = new Map();
+  const config = (port) =>
+    loadConfig({
+      PORT: port,
+      DATA_DIR: dataDir,
+      STUN_URLS: '',
+      LOG_LEVEL: 'silent',
+      CORS_ORIGINS: '*',
+      NODE_ID: 'wtr',
+      AUTH_RATE_LIMIT_IP: '100000',
+      AUTH_RATE_LIMIT_ACCOUNT: '100000',
+    });
+  const require = createRequire(import.meta.url);
+  return {
+    name: 'p2pchat-server',
+    async serverStart() {
+      for (const [name, entry] of Object.entries(bundles)) {
+        const out = await build({
+          entryPoints: [entry],
+          bundle: true,
+          format: 'esm',
+          platform: 'browser',
+          target: 'es2022',
+          sourcemap: 'inline',
+          conditions: ['@p2pchat/source'],
+          write: false,
+        });
+        built.set(`/${name}.js`, out.outputFiles[0].text);
+      }
+      dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-wtr-'));
+      server = await startServer(config('0'));
+    },
+    async serverStop() {
+      await server?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    async serve(context) {
+      if (context.path === '/p2pchat-server.json')
+        return { body: JSON.stringify({ url: server.url }), type: 'json' };
+      if (built.has(context.path)) return { body: built.get(context.path), type: 'js' };
+      if (context.path === '/axe.js') {
+        const file = require.resolve('axe-core/axe.min.js', { paths: [process.cwd()] });
+        return { body: readFileSync(file, 'utf8'), type: 'js' };
+      }
+      if (context.path === '/p2pchat-server/restart') {
+        // The same port and store, as after a deploy; browsers must reconnect by themselves.
+        const port = String(server.port);
+        await server.close();
+        server = await startServer(config(port));
+        return { body: JSON.stringify({ url: server.url }), type: 'json' };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** Writes passed/failed/skipped counts to `file` (scripts/test.mjs sets WTR_RESULTS_FILE). */
+export function countingReporter(file) {
+  const count = (suite, totals) => {
+    for (const t of suite?.tests ?? [])
+      totals[t.skipped ? 'skipped' : t.passed ? 'passed' : 'failed'] += 1;
+    for (const s of suite?.suites ?? []) count(s, totals);
+    return totals;
+  };
+  return {
+    onTestRunFinished({ sessions }) {
+      const totals = { passed: 0, failed: 0, skipped: 0 };
+      for (const session of sessions) {
+        count(session.testResults, totals);
+        // a file that failed to load or threw outside a test counts as a failure
+        if (!session.passed && (session.errors?.length ?? 0) > 0) totals.failed += 1;
+      }
+      if (file) writeFileSync(file, JSON.stringify(totals));
+    },
+  };
+}
