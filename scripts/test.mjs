@@ -97,6 +97,7 @@ if (built) check('packaging', 'pnpm', ['-r', 'run', 'publint']);
 if (built) {
   vitestSuite('node', []);
   browserSuite('browser-sdk', '@p2pchat/sdk');
+  browserSuite('browser-elements', '@p2pchat/elements');
   check('bundle sizes', 'node', ['scripts/size.mjs']);
 } else {
   totals.failed += 1;

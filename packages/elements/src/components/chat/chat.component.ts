@@ -162,7 +162,8 @@ export class P2PChatElement extends LitElement {
     const t = this.t;
     const me = this.me;
     if (!me) return nothing;
-    return html`<header part="header">
+    // A div, not <header>: inside an element it would count as the page's banner landmark.
+    return html`<div class="header" part="header">
       <div class="who">
         ${avatar(me.displayName, me.avatarUrl)}
         <div>
@@ -180,7 +181,7 @@ export class P2PChatElement extends LitElement {
       </button>
       <button type="button" @click=${() => void this.logout()}>${t.logout}</button>
       ${this.editing ? this.profileForm(me) : nothing}
-    </header>`;
+    </div>`;
   }
 
   private profileForm(me: PrivateUser) {
@@ -215,13 +216,7 @@ export class P2PChatElement extends LitElement {
         class="user"
         part="user"
         aria-current=${this.active === u.id ? 'true' : 'false'}
-        aria-label=${[
-          format(t.startChat, { name: u.displayName }),
-          u.status,
-          unread ? format(t.unread, { count: unread }) : '',
-        ]
-          .filter(Boolean)
-          .join(', ')}
+        title=${format(t.startChat, { name: u.displayName })}
         @click=${() => this.open(u.id)}
       >
         ${avatar(u.displayName, u.avatarUrl)}
@@ -229,7 +224,14 @@ export class P2PChatElement extends LitElement {
           ><span class="name" dir="auto">${u.displayName}</span
           ><span class="status" dir="auto">${u.status}</span></span
         >
-        ${unread ? html`<span class="badge" part="badge" aria-hidden="true">${unread}</span>` : nothing}
+        ${
+          unread
+            ? html`<span class="badge" part="badge"
+                ><span aria-hidden="true">${unread}</span
+                ><span class="visually-hidden">${format(t.unread, { count: unread })}</span></span
+              >`
+            : nothing
+        }
       </button>
     </li>`;
   }

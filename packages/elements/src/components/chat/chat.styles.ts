@@ -16,7 +16,7 @@ export const chatStyles = css`
     border-radius: var(--_radius);
     overflow: hidden;
   }
-  header {
+  .header {
     display: flex;
     flex-wrap: wrap;
     align-items: center;
@@ -25,7 +25,7 @@ export const chatStyles = css`
     border-bottom: 1px solid var(--_border);
     background: var(--_surface);
   }
-  header .who {
+  .header .who {
     display: flex;
     align-items: center;
     gap: var(--_space);

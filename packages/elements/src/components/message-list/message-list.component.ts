@@ -97,25 +97,27 @@ export class P2PMessageListElement extends LitElement {
 
   override render() {
     const time = new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' });
-    return html`<ol part="list" role="log" aria-live="polite" aria-label=${this.label}>
-      ${repeat(
-        this.messages,
-        (m) => m.id,
-        (m) =>
-          html`<li class=${m.kind} part=${`message message-${m.kind}`}>
-            ${m.kind === 'theirs' && m.author ? html`<span class="author" dir="auto">${m.author}</span>` : nothing}
-            <span dir="auto">${m.body}</span>
-            ${
-              m.kind === 'system'
-                ? nothing
-                : html`<span class="meta" part="meta"
-                    ><time datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time
-                    >${m.kind === 'own' ? this.delivery(m) : nothing}</span
-                  >`
-            }
-          </li>`,
-      )}
-    </ol>`;
+    return html`<div role="log" aria-live="polite" aria-label=${this.label}>
+      <ol part="list">
+        ${repeat(
+          this.messages,
+          (m) => m.id,
+          (m) =>
+            html`<li class=${m.kind} part=${`message message-${m.kind}`}>
+              ${m.kind === 'theirs' && m.author ? html`<span class="author" dir="auto">${m.author}</span>` : nothing}
+              <span dir="auto">${m.body}</span>
+              ${
+                m.kind === 'system'
+                  ? nothing
+                  : html`<span class="meta" part="meta"
+                      ><time datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time
+                      >${m.kind === 'own' ? this.delivery(m) : nothing}</span
+                    >`
+              }
+            </li>`,
+        )}
+      </ol>
+    </div>`;
   }
 
   override updated(changed: Map<string, unknown>): void {

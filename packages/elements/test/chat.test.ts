@@ -1,0 +1,179 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
+import type { P2PChatElement } from '../src/index.js';
+import { account, axe, client, deep, fixture, until } from './helpers.js';
+
+type Axe = { id: string; help: string; nodes: unknown[] }[];
+const summary = (v: Axe) => v.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`);
+
+// A logged-in person with a <p2p-chat>: the element gets a client that has logged in already.
+async function person(prefix: string, extra: Record<string, string> = {}, width?: string) {
+  const a = { ...account(prefix), ...extra };
+  const c = client();
+  const user = await c.register(a);
+  const el = await fixture<P2PChatElement>('p2p-chat', { client: c }, width);
+  await until(() => deep(el, '.header'), 'the chat to be ready');
+  return { el, client: c, user, account: a };
+}
+const userButton = (el: Element, name: string) =>
+  [...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('button.user') ?? [])].find((b) =>
+    b.textContent?.includes(name),
+  );
+const log = (el: Element) => deep(el, 'p2p-message-list', '[role="log"]');
+const messages = (el: Element) => [...(log(el)?.querySelectorAll('li') ?? [])];
+const textarea = (el: Element) => deep<HTMLTextAreaElement>(el, 'p2p-composer', 'textarea');
+
+describe('<p2p-chat>', () => {
+  it('shows the login when logged out, accessibly', async () => {
+    const el = await fixture<P2PChatElement>('p2p-chat', { client: client() });
+    const login = await until(() => deep(el, 'p2p-login'), 'the login');
+    expect(deep(login, '[role="tablist"]')).to.not.equal(null);
+    expect(summary(await axe(el))).to.deep.equal([]);
+  });
+
+  it('lets two people hold a real conversation, with unread counts, typing and delivery', async () => {
+    const ada = await person('ada', { displayName: 'Ada' } as never);
+    const bob = await person('bob');
+    const bobButton = await until(
+      () => userButton(ada.el, bob.user.displayName),
+      "bob in ada's list",
+    );
+    bobButton.click();
+    await until(() => textarea(ada.el), 'the composer');
+    expect(ada.el.shadowRoot?.activeElement?.tagName.toLowerCase()).to.equal('p2p-composer');
+
+    // ada types: bob sees the typing indicator in the conversation with ada once he opens it
+    const box = textarea(ada.el);
+    box?.focus();
+    await sendKeys({ type: 'Hello Bob' });
+    await sendKeys({ down: 'Shift' });
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ up: 'Shift' });
+    await sendKeys({ type: 'second line' });
+    expect(messages(ada.el)).to.have.length(0); // Shift+Enter did not send
+    await sendKeys({ press: 'Enter' });
+    await until(() => messages(ada.el).length === 1, "ada's own message");
+    expect(messages(ada.el)[0]?.textContent).to.contain('Hello Bob\nsecond line');
+    await until(() => messages(ada.el)[0]?.textContent?.includes('Delivered'), 'delivery');
+    expect(textarea(ada.el)?.value).to.equal('');
+
+    // bob: an unread badge on ada, then the message in the log
+    const adaButton = await until(
+      () => userButton(bob.el, ada.user.displayName),
+      "ada in bob's list",
+    );
+    await until(
+      () => adaButton.querySelector('.badge [aria-hidden]')?.textContent === '1',
+      'the unread count',
+    );
+    expect(adaButton.textContent).to.contain('1 unread'); // the accessible name says it in words
+    adaButton.click();
+    await until(() => messages(bob.el).length === 1, 'the message at bob');
+    expect(messages(bob.el)[0]?.textContent).to.contain('Hello Bob');
+    expect(log(bob.el)?.getAttribute('aria-live')).to.equal('polite');
+    expect(adaButton.querySelector('.badge')).to.equal(null);
+
+    textarea(ada.el)?.focus();
+    await sendKeys({ type: 'x' });
+    await until(
+      () => deep(bob.el, '.typing')?.textContent?.includes('is typing'),
+      'the typing indicator',
+    );
+
+    // and bob answers
+    textarea(bob.el)?.focus();
+    await sendKeys({ type: 'Hi Ada' });
+    await sendKeys({ press: 'Enter' });
+    await until(
+      () => messages(ada.el).some((m) => m.textContent?.includes('Hi Ada')),
+      'the answer at ada',
+    );
+    expect(summary(await axe(ada.el))).to.deep.equal([]);
+    ada.client.disconnect();
+    bob.client.disconnect();
+  });
+
+  it('renders hostile names, statuses and messages as text', async () => {
+    const evil = '<img src=x onerror="window.__xss=1">';
+    const mallory = await person('mal', { displayName: evil } as never);
+    await mallory.client.updateProfile({ status: '<b onmouseover="window.__xss=2">bold</b>' });
+    const victim = await person('vic');
+    const button = await until(() => userButton(victim.el, evil), 'mallory in the list');
+    expect(button.querySelector('img')).to.equal(null);
+    await until(() => button.textContent?.includes('<b onmouseover'), 'the status as text');
+    expect(button.querySelector('b')).to.equal(null);
+
+    await until(() => mallory.client.users.some((u) => u.id === victim.user.id), 'presence');
+    const body = '<script>window.__xss=3</script><img src=x onerror="window.__xss=4"> ‮gnp.exe';
+    await mallory.client.conversation(victim.user.id).send(body);
+    button.click();
+    await until(() => messages(victim.el).length === 1, 'the message');
+    const li = messages(victim.el)[0];
+    expect(li?.querySelector('script, img, b')).to.equal(null);
+    expect(li?.textContent).to.contain(body);
+    expect((window as unknown as { __xss?: number }).__xss).to.equal(undefined);
+    mallory.client.disconnect();
+    victim.client.disconnect();
+  });
+
+  it('shows right-to-left text in its own direction', async () => {
+    const a = await person('rtl', { displayName: 'שרה' } as never);
+    const b = await person('ltr');
+    await until(() => a.client.users.some((u) => u.id === b.user.id), 'presence');
+    await a.client.conversation(b.user.id).send('שלום, מה שלומך?');
+    (await until(() => userButton(b.el, 'שרה'), 'the list')).click();
+    await until(() => messages(b.el).length === 1, 'the message');
+    const spans = [...(messages(b.el)[0]?.querySelectorAll('span[dir="auto"]') ?? [])];
+    expect(spans.map((s) => s.textContent)).to.include('שלום, מה שלומך?');
+    a.client.disconnect();
+    b.client.disconnect();
+  });
+
+  it('fits 320 pixels: the list, then the conversation with a way back', async () => {
+    const a = await person('narrow', {}, '320px');
+    const b = await person('wide');
+    const nav = () => deep(a.el, 'nav');
+    const section = () => deep(a.el, 'section');
+    const button = await until(() => userButton(a.el, b.user.displayName), 'the list');
+    expect(getComputedStyle(nav() as Element).display).to.not.equal('none');
+    expect(getComputedStyle(section() as Element).display).to.equal('none');
+    button.click();
+    await until(
+      () => getComputedStyle(nav() as Element).display === 'none',
+      'the conversation to take the width',
+    );
+    const back = deep<HTMLButtonElement>(a.el, 'button.back');
+    expect(getComputedStyle(back as Element).display).to.not.equal('none');
+    expect(a.el.getBoundingClientRect().width).to.equal(320);
+    expect(deep(a.el, '.frame')?.scrollWidth).to.be.at.most(320);
+    back?.click();
+    await until(() => getComputedStyle(nav() as Element).display !== 'none', 'the list again');
+    a.client.disconnect();
+    b.client.disconnect();
+  });
+
+  it('shares one client through <p2p-provider>', async () => {
+    const c = client();
+    const a = account('prov');
+    await c.register({ ...a, displayName: 'Provided' });
+    const provider = await fixture('p2p-provider', { client: c });
+    const chat = document.createElement('p2p-chat');
+    provider.append(chat);
+    const name = await until(() => deep(chat, '.header .name')?.textContent, 'the header');
+    expect(name).to.equal('Provided');
+    c.disconnect();
+  });
+
+  it('logs out from the header', async () => {
+    const a = await person('out');
+    const out = [...(a.el.shadowRoot?.querySelectorAll('.header button') ?? [])].find((b) =>
+      b.textContent?.includes('Log out'),
+    ) as HTMLButtonElement;
+    const fired = new Promise((resolve) => a.el.addEventListener('p2p-logout', resolve));
+    out.click();
+    await fired;
+    await until(() => deep(a.el, 'p2p-login'), 'the login again');
+    expect(a.client.user).to.equal(null);
+  });
+});
