@@ -14,6 +14,13 @@ const bundles = [
     aim: 22 * 1024,
     peers: { PeerJS: 24 * 1024, Trystero: 22.6 * 1024 },
   },
+  // The single-file bundle: Lit, the SDK and every element, for a plain <script type="module">.
+  {
+    name: '@p2pchat/elements (single file)',
+    entry: 'packages/elements/dist/p2pchat-elements.js',
+    aim: 40 * 1024,
+    peers: { 'deep-chat': 110 * 1024 },
+  },
 ];
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
