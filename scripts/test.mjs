@@ -59,20 +59,17 @@ function vitestSuite(name, args) {
   }
 }
 
-// web-test-runner writes its counts to a file through the reporter in each package's config.
-function browserSuite(name, pkg) {
+// A suite whose command writes {passed, failed, skipped} to the file named by RESULTS_FILE / WTR_RESULTS_FILE
+// (web-test-runner through the reporter in each package's config; the Storybook smoke test itself).
+function countedSuite(name, cmd, args) {
   console.log(`\n=== suite: ${name}`);
   const out = join(results, `${name}.json`);
   const started = Date.now();
-  const r = spawnSync(
-    'pnpm',
-    ['--filter', pkg, 'exec', 'wtr', '--config', 'web-test-runner.config.mjs'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...env, WTR_RESULTS_FILE: out },
-    },
-  );
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...env, WTR_RESULTS_FILE: out, RESULTS_FILE: out },
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   try {
     const c = JSON.parse(readFileSync(out, 'utf8'));
@@ -88,6 +85,7 @@ function browserSuite(name, pkg) {
     lines.push(`suite ${name}: did not report (${seconds}s)`);
   }
 }
+const wtr = (pkg) => ['--filter', pkg, 'exec', 'wtr', '--config', 'web-test-runner.config.mjs'];
 
 const built = check('build', 'pnpm', ['-r', 'run', 'build']);
 check('typecheck', 'pnpm', ['-r', 'run', 'typecheck']);
@@ -96,8 +94,21 @@ check('format', 'pnpm', ['exec', 'prettier', '--check', '.']);
 if (built) check('packaging', 'pnpm', ['-r', 'run', 'publint']);
 if (built) {
   vitestSuite('node', []);
-  browserSuite('browser-sdk', '@p2pchat/sdk');
-  browserSuite('browser-elements', '@p2pchat/elements');
+  countedSuite('browser-sdk', 'pnpm', wtr('@p2pchat/sdk'));
+  countedSuite('browser-elements', 'pnpm', wtr('@p2pchat/elements'));
+  const storybook = [
+    '--filter',
+    '@p2pchat/elements',
+    'exec',
+    'storybook',
+    'build',
+    '--disable-telemetry',
+    '--quiet',
+    '-o',
+    'storybook-static',
+  ];
+  if (check('storybook build', 'pnpm', storybook))
+    countedSuite('storybook', 'node', ['scripts/storybook-smoke.mjs']);
   check('bundle sizes', 'node', ['scripts/size.mjs']);
 } else {
   totals.failed += 1;

@@ -1,8 +1,23 @@
 import { css } from 'lit';
 
+// The dark palette, used under prefers-color-scheme: dark and with theme="dark".
+const darkTokens = css`
+  --_bg: var(--p2p-color-bg, #111827);
+  --_surface: var(--p2p-color-surface, #1f2937);
+  --_text: var(--p2p-color-text, #f9fafb);
+  --_muted: var(--p2p-color-muted, #d1d5db);
+  --_border: var(--p2p-color-border, #4b5563);
+  --_accent: var(--p2p-color-accent, #93c5fd);
+  --_on-accent: var(--p2p-color-on-accent, #111827);
+  --_own: var(--p2p-color-own-message, #1e3a8a);
+  --_error: var(--p2p-color-error, #fca5a5);
+  --_focus: var(--p2p-color-focus, #93c5fd);
+`;
+
 /**
  * The public theme: `--p2p-*` custom properties, mapped to private `--_*` ones with light defaults, and dark
- * defaults under `prefers-color-scheme: dark`. Set any `--p2p-*` property on the element or an ancestor.
+ * defaults under `prefers-color-scheme: dark` (or `theme="dark"`; `theme="light"` keeps the light ones).
+ * Set any `--p2p-*` property on the element or an ancestor.
  */
 export const tokens = css`
   :host {
@@ -24,18 +39,12 @@ export const tokens = css`
     color: var(--_text);
   }
   @media (prefers-color-scheme: dark) {
-    :host {
-      --_bg: var(--p2p-color-bg, #111827);
-      --_surface: var(--p2p-color-surface, #1f2937);
-      --_text: var(--p2p-color-text, #f9fafb);
-      --_muted: var(--p2p-color-muted, #d1d5db);
-      --_border: var(--p2p-color-border, #4b5563);
-      --_accent: var(--p2p-color-accent, #93c5fd);
-      --_on-accent: var(--p2p-color-on-accent, #111827);
-      --_own: var(--p2p-color-own-message, #1e3a8a);
-      --_error: var(--p2p-color-error, #fca5a5);
-      --_focus: var(--p2p-color-focus, #93c5fd);
+    :host(:not([theme='light'])) {
+      ${darkTokens}
     }
+  }
+  :host([theme='dark']) {
+    ${darkTokens}
   }
   :host([hidden]) {
     display: none;

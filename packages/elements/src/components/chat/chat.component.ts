@@ -34,6 +34,7 @@ const MAX_KEPT_MESSAGES = 500;
  * @prop {P2PClient} client - The SDK client to use (share one between elements).
  * @prop {StringOverrides} strings - Replacement texts (i18n).
  * @attr locale - The locale for times (default: the browser's).
+ * @attr theme - `dark` or `light` forces that palette; unset follows `prefers-color-scheme`.
  *
  * @fires {P2PLogoutEvent} p2p-logout - The user logged out.
  * @fires {P2PLoginEvent} p2p-login - (from the inner `<p2p-login>`) the user logged in.
@@ -74,6 +75,8 @@ export class P2PChatElement extends LitElement {
   @property({ attribute: false }) client: P2PClient | undefined;
   @property({ attribute: false }) strings: StringOverrides | undefined;
   @property() locale: string | undefined;
+  /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @state() private phase: 'loading' | 'logged-out' | 'ready' = 'loading';
   @state() private me: PrivateUser | null = null;
@@ -251,6 +254,7 @@ export class P2PChatElement extends LitElement {
       </div>
       <p2p-message-list
         part="messages"
+        theme=${this.theme ?? nothing}
         .messages=${view.messages}
         .label=${format(t.messagesWith, { name })}
         .strings=${{ sending: t.sending, delivered: t.delivered, notDelivered: t.notDelivered }}
@@ -259,6 +263,7 @@ export class P2PChatElement extends LitElement {
       <div class="typing" part="typing">${view.typing ? format(t.typing, { name }) : ''}</div>
       <p2p-composer
         part="composer"
+        theme=${this.theme ?? nothing}
         .label=${format(t.messageTo, { name })}
         .placeholder=${t.messagePlaceholder}
         .sendLabel=${t.send}

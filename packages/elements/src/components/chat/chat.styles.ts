@@ -32,6 +32,9 @@ export const chatStyles = css`
     flex: 1;
     min-width: 0;
   }
+  .header .who > div {
+    min-width: 0;
+  }
   .name {
     font-weight: 600;
     overflow: hidden;
@@ -186,6 +189,9 @@ export const chatStyles = css`
     }
     .back {
       display: inline-block;
+    }
+    .header .who {
+      flex-basis: 100%;
     }
   }
 `;

@@ -46,6 +46,8 @@ export class P2PComposerElement extends LitElement {
   @property() placeholder = '';
   @property({ attribute: 'send-label' }) sendLabel = 'Send';
   @property({ type: Boolean, reflect: true }) disabled = false;
+  /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @query('textarea') private textarea!: HTMLTextAreaElement;
   private typing = false;

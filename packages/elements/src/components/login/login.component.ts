@@ -51,6 +51,8 @@ export class P2PLoginElement extends LitElement {
   @property({ attribute: false }) client: P2PClient | undefined;
   @property({ attribute: false }) strings: StringOverrides | undefined;
   @property({ reflect: true }) mode: Mode = 'login';
+  /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   @state() private busy = false;
   @state() private error = '';

@@ -55,8 +55,10 @@ export class P2PMessageListElement extends LitElement {
         padding: var(--_space) calc(var(--_space) * 1.5);
         border-radius: var(--_radius);
         background: var(--_surface);
-        white-space: pre-wrap;
         overflow-wrap: anywhere;
+      }
+      .body {
+        white-space: pre-wrap;
       }
       li.own {
         align-self: flex-end;
@@ -94,6 +96,8 @@ export class P2PMessageListElement extends LitElement {
     notDelivered: 'Not delivered',
   };
   @property() locale: string | undefined;
+  /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
   override render() {
     const time = new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' });
@@ -105,7 +109,7 @@ export class P2PMessageListElement extends LitElement {
           (m) =>
             html`<li class=${m.kind} part=${`message message-${m.kind}`}>
               ${m.kind === 'theirs' && m.author ? html`<span class="author" dir="auto">${m.author}</span>` : nothing}
-              <span dir="auto">${m.body}</span>
+              <span class="body" dir="auto">${m.body}</span>
               ${
                 m.kind === 'system'
                   ? nothing

@@ -1,0 +1,113 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { html } from 'lit';
+import type { Script } from '../../stories/scripted-client.js';
+import { me, person, scriptedClient } from '../../stories/scripted-client.js';
+
+const meta: Meta = {
+  title: 'Elements/p2p-chat',
+  component: 'p2p-chat',
+};
+export default meta;
+
+const chat = (script: Script, attrs: { theme?: string } = {}) =>
+  html`<p2p-chat .client=${scriptedClient(script)} theme=${attrs.theme ?? ''}></p2p-chat>`;
+
+const crowd = Array.from({ length: 40 }, (_, i) =>
+  person(
+    `u${i}`,
+    ['Grace Hopper', 'Alan Turing', 'Katherine Johnson', 'Linus', 'Margaret Hamilton'][i % 5] +
+      ` ${i}`,
+    i % 3 ? 'Available' : 'In a meeting',
+  ),
+);
+const bob = person('bob', 'Bob', 'Available');
+const long = Array.from({ length: 60 }, (_, i) => ({
+  id: `m${i}`,
+  from: { id: 'bob', username: 'bob', displayName: 'Bob' },
+  body:
+    i % 7 === 0
+      ? 'A longer message that wraps over several lines to show how the list handles it. '.repeat(3)
+      : `Message number ${i}`,
+  sentAt: Date.UTC(2026, 10, 24, 10, i),
+  peerId: 'bob',
+}));
+
+// Opens the conversation with Bob, as a person clicking him in the list would.
+const openBob = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
+  const el = canvasElement.querySelector('p2p-chat');
+  for (let i = 0; i < 50; i++) {
+    const button = [
+      ...(el?.shadowRoot?.querySelectorAll<HTMLButtonElement>('button.user') ?? []),
+    ].find((b) => b.textContent?.includes('Bob'));
+    if (button) {
+      button.click();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+export const LoggedOut: StoryObj = { render: () => chat({ user: null }) };
+export const EmptyList: StoryObj = { render: () => chat({ user: me() }) };
+export const ManyUsers: StoryObj = { render: () => chat({ user: me(), users: crowd }) };
+export const LongConversation: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], incoming: long }),
+  play: openBob,
+};
+export const Typing: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], incoming: long.slice(0, 3), typing: 'bob' }),
+  play: openBob,
+};
+export const Dark: StoryObj = {
+  render: () =>
+    chat(
+      { user: me(), users: [bob, ...crowd.slice(0, 4)], incoming: long.slice(0, 5) },
+      { theme: 'dark' },
+    ),
+  play: openBob,
+  parameters: { backgrounds: { default: 'dark' } },
+};
+export const RightToLeft: StoryObj = {
+  render: () =>
+    html`<div dir="rtl" lang="he">
+      <p2p-chat
+        .client=${scriptedClient({
+          user: me('שרה'),
+          users: [person('bob', 'Bob'), person('dan', 'דן', 'זמין')],
+          incoming: [
+            {
+              id: 'h1',
+              from: { id: 'bob', username: 'bob', displayName: 'Bob' },
+              body: 'שלום! מה שלומך?',
+              sentAt: Date.UTC(2026, 10, 24, 9),
+              peerId: 'bob',
+            },
+            {
+              id: 'h2',
+              from: { id: 'bob', username: 'bob', displayName: 'Bob' },
+              body: 'Mixed: English and עברית together',
+              sentAt: Date.UTC(2026, 10, 24, 9, 1),
+              peerId: 'bob',
+            },
+          ],
+        })}
+        .strings=${{ onlineUsers: 'מחוברים', send: 'שלח', logout: 'התנתק', editProfile: 'עריכת פרופיל' }}
+      ></p2p-chat>
+    </div>`,
+  play: openBob,
+};
+export const Narrow320: StoryObj = {
+  render: () =>
+    html`<div style="width: 320px">
+      ${chat({ user: me(), users: [bob, ...crowd.slice(0, 3)] })}
+    </div>`,
+};
+export const Themed: StoryObj = {
+  render: () =>
+    html`<div
+      style="--p2p-color-accent: #7c3aed; --p2p-color-own-message: #ede9fe; --p2p-radius: 2px; --p2p-font: Georgia, serif"
+    >
+      ${chat({ user: me(), users: [bob], incoming: long.slice(0, 4) })}
+    </div>`,
+  play: openBob,
+};
