@@ -6,6 +6,7 @@ import { MAX_REST_BODY_BYTES, RestPath } from '@p2pchat/sdk/protocol';
 import type { AccountService } from './domain/accounts.js';
 import { AppError } from './domain/errors.js';
 import type { IceOptions } from './domain/ice.js';
+import { demoRoutes } from './demo/page.js';
 import { errorHandler, notFound } from './http/errors.js';
 import type { OriginPolicy } from './http/origins.js';
 import { apiRoutes } from './http/routes.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   trustProxy: number;
   /** Answers false while the server is shutting down. */
   isAccepting: () => boolean;
+  /** Serve the demo page at `/` (needs @p2pchat/elements built). */
+  demoPage?: boolean;
 }
 
 // One log line per request: method, path, status, time. Never headers, bodies or the query string.
@@ -54,7 +57,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     helmet({
       strictTransportSecurity: false,
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      // Avatars are https URLs on other hosts; everything else stays 'self'.
+      contentSecurityPolicy: {
+        directives: { upgradeInsecureRequests: null, imgSrc: ["'self'", 'data:', 'https:'] },
+      },
     }),
   );
 
@@ -90,6 +96,12 @@ export function createApp(deps: AppDeps): Express {
     express.json({ limit: MAX_REST_BODY_BYTES, strict: true, type: () => true }),
     apiRoutes(deps.accounts, deps.ice),
   );
+
+  if (deps.demoPage) {
+    const demo = demoRoutes();
+    if (demo) app.use(demo);
+    else deps.logger.warn('demo page off: @p2pchat/elements is not built');
+  }
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const server = await startServer(config);
   running.server = server;
   process.stderr.write(`p2pchat-server listening on ${server.url} (store: ${server.store.kind})\n`);
+  if (config.demoPage) process.stderr.write(`p2pchat-server: demo page at ${server.url}/\n`);
   if (running.stopRequested) shutDown(server, running.stopRequested);
 }
 

@@ -104,6 +104,7 @@ const EnvSchema = z
     AUTH_RATE_LIMIT_IP: int('AUTH_RATE_LIMIT_IP', 1, 1_000_000).default(100),
     AUTH_RATE_LIMIT_ACCOUNT: int('AUTH_RATE_LIMIT_ACCOUNT', 1, 1_000_000).default(10),
     SESSIONS_PER_USER: int('SESSIONS_PER_USER', 1, 1000).default(10),
+    DEMO_PAGE: z.enum(['on', 'off'], { error: 'DEMO_PAGE must be on or off' }).default('on'),
   })
   .superRefine((env, ctx) => {
     if (env.TURN_URLS.length > 0 && !env.TURN_SECRET) {
@@ -151,6 +152,8 @@ export interface Config {
   authRateLimitAccount: number;
   /** Open sessions (tabs, devices) one user may have at once. */
   sessionsPerUser: number;
+  /** Serve the demo page (`<p2p-chat>`) at `/`. */
+  demoPage: boolean;
 }
 
 /** A configuration that cannot be used; `problems` has one line per variable. */
@@ -202,5 +205,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     authRateLimitIp: e.AUTH_RATE_LIMIT_IP,
     authRateLimitAccount: e.AUTH_RATE_LIMIT_ACCOUNT,
     sessionsPerUser: e.SESSIONS_PER_USER,
+    demoPage: e.DEMO_PAGE === 'on',
   };
 }

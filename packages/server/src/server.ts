@@ -82,6 +82,7 @@ export async function startServer(
     ice: config,
     trustProxy: config.trustProxy,
     isAccepting,
+    demoPage: config.demoPage,
   });
   const httpServer = createServer(app);
   httpServer.headersTimeout = 20_000;

@@ -50,6 +50,9 @@ export class Signaling extends EventEmitter<SignalingEvents> {
   state: SignalingState = 'disconnected';
   /** This connection's session id, once the server has said it. */
   sessionId: string | undefined;
+  // Handshakes refused in a row since the last success, for the retry backoff.
+  private refusals = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly url: string,
@@ -77,6 +80,7 @@ export class Signaling extends EventEmitter<SignalingEvents> {
 
     socket.on('session', (info) => {
       this.sessionId = info.sessionId;
+      this.refusals = 0;
       this.setState('connected');
       this.emit('session', info);
     });
@@ -116,8 +120,20 @@ export class Signaling extends EventEmitter<SignalingEvents> {
         if (error.code === 'UNAUTHENTICATED') {
           this.disconnect();
           this.emit('ended', 'token-expired');
+          this.emit('error', error);
+          return;
         }
         this.emit('error', error);
+        // A handshake refused by the server's middleware (busy, restarting) is not retried by Socket.IO
+        // itself; retry it here, backing off like its own reconnection does.
+        if (!socket.active) {
+          this.setState('reconnecting');
+          const max = this.options.reconnectionDelayMax ?? 5000;
+          const delay = Math.min(max, 500 * 2 ** this.refusals++) * (0.75 + Math.random() / 2);
+          setTimeout(() => {
+            if (this.socket === socket && !socket.connected) socket.connect();
+          }, delay);
+        }
       });
     });
   }
@@ -147,6 +163,7 @@ export class Signaling extends EventEmitter<SignalingEvents> {
 
   /** Closes the connection for good (no reconnection). */
   disconnect(): void {
+    clearTimeout(this.watchdog);
     if (!this.socket) return;
     this.socket.removeAllListeners();
     this.socket.io.removeAllListeners();
@@ -159,7 +176,25 @@ export class Signaling extends EventEmitter<SignalingEvents> {
   private setState(state: SignalingState): void {
     if (this.state === state) return;
     this.state = state;
+    this.watchReconnection();
     this.emit('state', state);
+  }
+
+  // A watchdog for reconnection: Socket.IO's own retries can stall (seen after a server restart, when an
+  // attempt met the server shutting down). While reconnecting, if no session comes back within twice the
+  // longest backoff, open the connection again from scratch.
+  private watchReconnection(): void {
+    clearTimeout(this.watchdog);
+    if (this.state !== 'reconnecting') return;
+    const socket = this.socket;
+    this.watchdog = setTimeout(
+      () => {
+        if (this.socket !== socket || this.state !== 'reconnecting') return;
+        // A fresh connection; if the server is still away, keep reconnecting (and watching).
+        this.connect().catch(() => this.setState('reconnecting'));
+      },
+      2 * (this.options.reconnectionDelayMax ?? 5000),
+    );
   }
 }
 

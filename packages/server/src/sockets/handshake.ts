@@ -31,7 +31,7 @@ function selfOrigin(req: IncomingMessage, trustProxy: number): string {
 }
 
 /** engine.io's `allowRequest`: every handshake, websocket or polling, must come from an allowed origin. */
-export function allowOrigin(origins: OriginPolicy, trustProxy: number) {
+export function allowRequest(origins: OriginPolicy, trustProxy: number) {
   return (
     req: IncomingMessage,
     callback: (err: string | null | undefined, success: boolean) => void,
@@ -58,8 +58,11 @@ export function authenticateHandshake(
   options: HandshakeOptions,
 ) {
   return (socket: RealtimeSocket, next: (err?: Error) => void): void => {
+    // While shutting down, let the handshake through and close its transport at once (see realtime.ts):
+    // a client refused by middleware or by a failed upgrade can stop retrying; one whose transport closed
+    // reconnects by itself, and so finds the server when it is back.
     if (!options.isAccepting()) {
-      next(handshakeError('UNAVAILABLE', 'The server is shutting down; try again shortly.'));
+      next();
       return;
     }
     const auth = HandshakeAuthSchema.safeParse(socket.handshake.auth);

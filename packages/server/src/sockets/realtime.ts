@@ -6,7 +6,7 @@ import type { AccountService } from '../domain/accounts.js';
 import type { OriginPolicy } from '../http/origins.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
-import { allowOrigin, authenticateHandshake } from './handshake.js';
+import { allowRequest, authenticateHandshake } from './handshake.js';
 import { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
 import { relaySignals } from './signal-relay.js';
@@ -75,7 +75,7 @@ export function attachRealtime(
     // A vanished client (network lost, laptop closed) goes offline within about 15 seconds.
     pingInterval: 10_000,
     pingTimeout: 5_000,
-    allowRequest: allowOrigin(deps.origins, deps.trustProxy),
+    allowRequest: allowRequest(deps.origins, deps.trustProxy),
     cors: {
       origin: (origin, cb) =>
         cb(null, origin !== undefined && deps.origins.allowsCrossOrigin(origin)),
@@ -109,6 +109,10 @@ export function attachRealtime(
   );
 
   io.on('connection', (socket) => {
+    if (!deps.isAccepting()) {
+      socket.conn.close(); // shutting down: the client retries by itself until the server is back
+      return;
+    }
     const { user, tokenHash, expiresAt } = socket.data;
     // Two handshakes of one user can pass the cap check together; the second to arrive here is ended.
     if (roster.sessionCount(user.id) >= options.maxSessionsPerUser) {

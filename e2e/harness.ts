@@ -1,0 +1,121 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { loadConfig, startServer } from '../packages/server/src/index.js';
+import type { RunningServer } from '../packages/server/src/index.js';
+
+/** The real server, in this process, with everything it logs and every packet it receives kept. */
+export interface Observed {
+  server: RunningServer;
+  url: string;
+  dataDir: string;
+  logs: string[];
+  /** Every Socket.IO (engine.io) packet the server received, as text. */
+  packets: string[];
+  /** Every HTTP request body the server received. */
+  bodies: string[];
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** Everything in the store's files (database, WAL), as text. */
+  storeText(): string;
+}
+
+export async function observedServer(env: Record<string, string> = {}): Promise<Observed> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-e2e-'));
+  const logs: string[] = [];
+  const packets: string[] = [];
+  const bodies: string[] = [];
+  const config = (port: string) =>
+    loadConfig({
+      PORT: port,
+      DATA_DIR: dataDir,
+      STUN_URLS: '',
+      LOG_LEVEL: 'debug',
+      NODE_ID: 'e2e',
+      AUTH_RATE_LIMIT_IP: '100000',
+      AUTH_RATE_LIMIT_ACCOUNT: '100000',
+      ...env,
+    });
+  const start = async (port: string) => {
+    const server = await startServer(config(port), {
+      logDestination: { write: (l: string) => logs.push(l) },
+    });
+    server.realtime.io.engine.on(
+      'connection',
+      (socket: { on(e: 'packet', f: (p: { data?: unknown }) => void): void }) => {
+        socket.on('packet', (p) =>
+          packets.push(typeof p.data === 'string' ? p.data : JSON.stringify(p.data ?? '')),
+        );
+      },
+    );
+    server.httpServer.prependListener('request', (req) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => bodies.push(Buffer.concat(chunks).toString('utf8')));
+    });
+    return server;
+  };
+  const o: Observed = {
+    server: await start('0'),
+    url: '',
+    dataDir,
+    logs,
+    packets,
+    bodies,
+    async restart() {
+      const port = String(o.server.port);
+      await o.server.close();
+      o.server = await start(port);
+    },
+    async stop() {
+      await o.server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    storeText() {
+      return readdirSync(dataDir)
+        .map((f) => readFileSync(join(dataDir, f)).toString('latin1'))
+        .join('\n');
+    },
+  };
+  o.url = o.server.url;
+  return o;
+}
+
+/** Chromium as ENVIRONMENT.md measured it: headless, as root, WebRTC host candidates kept local. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-features=WebRtcHideLocalIpsWithMdns',
+    ],
+  });
+}
+
+/** Registers through <p2p-chat>'s own login form, as a person would. */
+export async function registerIn(
+  page: Page,
+  a: { username: string; email: string; password: string },
+): Promise<void> {
+  await page.locator('p2p-login [role="tab"]', { hasText: 'Register' }).click();
+  await page.locator('p2p-login input[name="username"]').fill(a.username);
+  await page.locator('p2p-login input[name="email"]').fill(a.email);
+  await page.locator('p2p-login input[name="password"]').fill(a.password);
+  await page.locator('p2p-login button[type="submit"]').click();
+  await page.locator('p2p-chat .header .name').waitFor();
+}
+
+let n = 0;
+export function person(prefix: string) {
+  n += 1;
+  const tag = `${prefix}${process.pid}_${n}`;
+  return { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
+}

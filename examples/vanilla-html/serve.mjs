@@ -1,0 +1,31 @@
+// Serves this folder's index.html and the single-file elements bundle, as any static host would.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+
+/** Starts the static page; `server` replaces the chat server URL in the page. Answers its URL and close(). */
+export async function servePage({ port = 8080, server } = {}) {
+  const html = readFileSync(new URL('./index.html', import.meta.url), 'utf8');
+  const page = server ? html.replace('http://127.0.0.1:3000', server) : html;
+  const bundle = readFileSync(createRequire(import.meta.url).resolve('@p2pchat/elements/bundle'));
+  const http = createServer((req, res) => {
+    if (req.url === '/' || req.url === '/index.html')
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    else if (req.url === '/p2pchat-elements.js')
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
+    else res.writeHead(404).end();
+  });
+  await new Promise((resolve) => http.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${http.address().port}`,
+    close: () => new Promise((r) => http.close(r)),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { url } = await servePage({
+    port: Number(process.env.PORT ?? 8080),
+    server: process.env.P2PCHAT_SERVER,
+  });
+  console.log(`page at ${url} (start the server with CORS_ORIGINS=${url})`);
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Router } from 'express';
+import { Router as createRouter } from 'express';
+
+// The demo page: <p2p-chat> from the single-file bundle of @p2pchat/elements, on the server's own origin,
+// so it needs no CORS and no configuration. Texts are static; the element renders everything users type.
+const PAGE = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>@p2pchat demo</title>
+    <link rel="icon" href="data:," />
+    <style>
+      body { margin: 0; font-family: system-ui, sans-serif; background: #f9fafb; color: #111827; }
+      main { max-width: 64rem; margin: 0 auto; padding: 1rem; }
+      h1 { font-size: 1.25rem; margin: 0 0 0.25rem; }
+      p { margin: 0 0 1rem; color: #4b5563; }
+      p2p-chat { --p2p-height: calc(100vh - 7rem); }
+      @media (prefers-color-scheme: dark) { body { background: #030712; color: #f9fafb; } p { color: #d1d5db; } }
+    </style>
+    <script type="module" src="/p2pchat-elements.js"></script>
+  </head>
+  <body>
+    <main>
+      <h1>@p2pchat</h1>
+      <p>Register two users in two windows, and chat: messages go browser to browser, never through this server.</p>
+      <p2p-chat server="/"></p2p-chat>
+    </main>
+  </body>
+</html>
+`;
+
+/** Where the single-file elements bundle is, if @p2pchat/elements is installed and built. */
+function bundlePath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('@p2pchat/elements/bundle');
+  } catch {
+    return null;
+  }
+}
+
+/** Routes of the demo page (`/` and `/p2pchat-elements.js`), or null when the bundle is not available. */
+export function demoRoutes(): Router | null {
+  const path = bundlePath();
+  if (!path) return null;
+  const bundle = readFileSync(path);
+  const r = createRouter();
+  r.get('/', (_req, res) => {
+    res.type('html').set('Cache-Control', 'no-cache').send(PAGE);
+  });
+  r.get('/p2pchat-elements.js', (_req, res) => {
+    res.type('text/javascript').set('Cache-Control', 'no-cache').send(bundle);
+  });
+  return r;
+}
