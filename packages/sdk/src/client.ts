@@ -508,7 +508,14 @@ export class P2PClient {
     }, delay);
   }
 
-  private async openSessions(userId: string, timeoutMs: number): Promise<PeerSession[]> {
+  // Opens connections to every session of the user; resolves once one is open. A first attempt that fails
+  // outright (ICE gave up) is tried once more while time remains, as transient failures are common.
+  private async openSessions(
+    userId: string,
+    timeoutMs: number,
+    retry = true,
+  ): Promise<PeerSession[]> {
+    const started = Date.now();
     const open = () => this.peersOf(userId).filter((p) => p.state === 'open');
     if (open().length > 0) return open();
     if (this.signaling.state !== 'connected') {
@@ -542,6 +549,11 @@ export class P2PClient {
           resolve(open());
         } else if (this.peersOf(userId).length === 0) {
           stop();
+          const left = timeoutMs - (Date.now() - started);
+          if (retry && left > 1000 && this.roster.get(userId)) {
+            resolve(this.openSessions(userId, left, false));
+            return;
+          }
           reject(new P2PError('CONNECTION_FAILED', 'The connection to that user failed.', 'rtc'));
         }
       };
