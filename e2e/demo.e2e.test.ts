@@ -81,9 +81,14 @@ describe('the demo, two people in two browser contexts', () => {
       .locator('p2p-chat p2p-message-list li.theirs', { hasText: 'and back' })
       .waitFor({ timeout: 20_000 });
 
-    // log out
+    // log out, and back in through the login form (by username this time)
     await ada.locator('p2p-chat .header button', { hasText: 'Log out' }).click();
     await ada.locator('p2p-chat p2p-login').waitFor();
+    await ada.locator('p2p-login input[name="identifier"]').fill(a.username);
+    await ada.locator('p2p-login input[name="password"]').fill(a.password);
+    await ada.locator('p2p-login button[type="submit"]').click();
+    await ada.locator('p2p-chat .header .name', { hasText: a.username }).waitFor();
+    await ada.locator('p2p-chat button.user', { hasText: b.username }).waitFor();
 
     // the privacy proof: the secret went browser to browser and never through the server
     expect(server.logs.join('\n')).not.toContain(secret);
