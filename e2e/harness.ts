@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig, startServer } from '../packages/server/src/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
 import type { RunningServer } from '../packages/server/src/index.js';
 
 /** The real server, in this process, with everything it logs and every packet it receives kept. */
@@ -85,19 +86,7 @@ export async function observedServer(env: Record<string, string> = {}): Promise<
 
 /** Chromium as ENVIRONMENT.md measured it: headless, as root, WebRTC host candidates kept local. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-features=WebRtcHideLocalIpsWithMdns',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 /** Registers through <p2p-chat>'s own login form, as a person would. */

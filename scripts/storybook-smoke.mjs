@@ -6,6 +6,7 @@ import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } f
 import { createServer } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
 
 const dir = new URL(
   `../${process.argv[2] ?? 'packages/elements/storybook-static'}/`,
@@ -57,16 +58,7 @@ const expectations = {
 const stories = Object.values(
   JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).entries,
 ).filter((e) => e.type === 'story');
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 try {
   for (const story of stories) {

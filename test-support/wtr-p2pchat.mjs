@@ -5,19 +5,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
 import { loadConfig, startServer } from '../packages/server/dist/index.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
-// Flags measured to work headless as root here (ENVIRONMENT.md); the mDNS switch keeps host candidates local.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-features=WebRtcHideLocalIpsWithMdns',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /**
  * A dev-server plugin: starts the real server (GET /p2pchat-server.json tells its URL; GET
@@ -101,5 +95,24 @@ export function countingReporter(file) {
       }
       if (file) writeFileSync(file, JSON.stringify(totals));
     },
+  };
+}
+
+/** A package's web-test-runner config: its test files, and the sources to bundle and serve by name. */
+export function wtrConfig({ files, bundles }) {
+  return {
+    files,
+    nodeResolve: true,
+    plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), p2pchatServer(bundles)],
+    browsers: [
+      chromeLauncher({
+        launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },
+      }),
+    ],
+    concurrency: 1,
+    testFramework: { config: { timeout: 30000 } },
+    browserStartTimeout: 60000,
+    testsFinishTimeout: 180000,
+    reporters: [defaultReporter(), countingReporter(process.env.WTR_RESULTS_FILE)],
   };
 }
