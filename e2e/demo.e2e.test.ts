@@ -63,7 +63,9 @@ describe('the demo, two people in two browser contexts', () => {
     expect(await bob.locator('p2p-login').count()).toBe(0);
 
     // the server restarts mid-conversation: both reconnect and go on
+    const restartStarted = Date.now();
     await server.restart();
+    console.log(`[restart] the server restarted in ${Date.now() - restartStarted} ms`);
     for (const page of [ada, bob]) {
       await expect
         .poll(() => page.locator('p2p-chat .connection').textContent(), { timeout: 30_000 })

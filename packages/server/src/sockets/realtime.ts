@@ -205,6 +205,9 @@ export function attachRealtime(
         }
         await new Promise<void>((resolve) => {
           void io.close(() => resolve());
+          // A connection that is neither idle nor Socket.IO's (a request in flight, an upgrade half done)
+          // would hold the server open for its own timeout, a minute or more; close it after a moment.
+          setTimeout(() => httpServer.closeAllConnections(), SHUTDOWN_DRAIN_MS).unref();
         });
         await Promise.all(pending);
         // A store that is already gone must not keep the server from stopping.
