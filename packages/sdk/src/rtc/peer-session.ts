@@ -199,7 +199,8 @@ export class PeerSession {
         return;
       // libdatachannel has applied this offer already, and applying it again can rebuild its ICE transport
       // under our feet; a browser has no local offer yet here.
-      if (this.pc.localDescription?.sdp !== offer.sdp) await this.pc.setLocalDescription(offer);
+      // (Compared by state, not SDP: libdatachannel's local description gains candidate lines as it gathers.)
+      if (this.pc.signalingState !== 'have-local-offer') await this.pc.setLocalDescription(offer);
       if (negotiation !== this.negotiation) return;
       const sdp = this.pc.localDescription?.sdp ?? offer.sdp ?? '';
       this.offerUnanswered = true;
