@@ -92,7 +92,11 @@ describe('the demo, two people in two browser contexts', () => {
     await ada.locator('p2p-chat .header .name', { hasText: a.username }).waitFor();
     await ada.locator('p2p-chat button.user', { hasText: b.username }).waitFor();
 
-    // the privacy proof: the secret went browser to browser and never through the server
+    // the privacy proof: the secret went browser to browser and never through the server. Each capture
+    // first shows that it saw what did go through the server, so an absence below means something.
+    expect(server.logs.join('\n')).toContain('session opened');
+    expect(server.storeText()).toContain(a.email);
+    expect(server.bodies.join('\n')).toContain(a.username);
     expect(server.logs.join('\n')).not.toContain(secret);
     expect(server.storeText()).not.toContain(secret);
     expect(server.packets.length).toBeGreaterThan(10); // the capture saw the signaling

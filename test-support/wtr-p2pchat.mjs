@@ -11,8 +11,6 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { loadConfig, startServer } from '../packages/server/dist/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
-
 /**
  * A dev-server plugin: starts the real server (GET /p2pchat-server.json tells its URL; GET
  * /p2pchat-server/restart restarts it on the same port and store), serves each `bundles` entry bundled with

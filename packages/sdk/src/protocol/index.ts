@@ -14,3 +14,4 @@ export * from './fields.js';
 export * from './users.js';
 export * from './rest.js';
 export * from './socket.js';
+export * from './token-bucket.js';

@@ -2,13 +2,26 @@ import { P2PError } from '../errors.js';
 import type { SignalBody } from '../protocol/socket.js';
 import type { Frame } from './frames.js';
 import { FRAME_VERSION, encodeFrame, parseFrame } from './frames.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../protocol/token-bucket.js';
 
 /** The `RTCPeerConnection` constructor the client uses: the browser's, or node-datachannel's polyfill. */
 export type RTCPeerConnectionConstructor = new (config?: RTCConfiguration) => RTCPeerConnection;
 
 /** The state of one peer connection. */
 export type PeerState = 'connecting' | 'open' | 'closed';
+
+/** Why a peer connection closed. The first three mean it dropped, and may be opened again. */
+export type PeerCloseReason =
+  | 'connection failed'
+  | 'channel closed'
+  | 'connection closed'
+  | 'timed out'
+  | 'peer left'
+  | 'peer offline'
+  | 'peer session closed'
+  | 'local disconnect'
+  | 'flooded'
+  | 'protocol version';
 
 /** What a peer session needs from the client. */
 export interface PeerSessionDeps {
@@ -43,7 +56,7 @@ export class PeerSession {
   readonly channel: RTCDataChannel;
   state: PeerState = 'connecting';
   /** Why the session closed, once it has. */
-  closeReason: string | undefined;
+  closeReason: PeerCloseReason | undefined;
 
   private makingOffer = false;
   private offerUnanswered = false;
@@ -169,7 +182,7 @@ export class PeerSession {
   }
 
   /** Closes the connection; with `sayBye` the peer hears of it at once (over the channel and signaling). */
-  close(reason: string, sayBye = false): void {
+  close(reason: PeerCloseReason, sayBye = false): void {
     if (this.state === 'closed') return;
     if (sayBye) {
       this.send({ t: 'bye' });

@@ -1,9 +1,8 @@
 import { Buffer } from 'node:buffer';
-import { MAX_SIGNAL_BYTES, SignalRequestSchema } from '@p2pchat/sdk/protocol';
+import { MAX_SIGNAL_BYTES, SignalRequestSchema, TokenBucket } from '@p2pchat/sdk/protocol';
 import type { Ack, ErrorCode, RelayedSignal } from '@p2pchat/sdk/protocol';
 import type { Logger } from '../log.js';
 import type { PresenceRoster } from './presence-roster.js';
-import { TokenBucket } from './token-bucket.js';
 import type { RealtimeServer, RealtimeSocket } from './types.js';
 import { userRoom } from './types.js';
 

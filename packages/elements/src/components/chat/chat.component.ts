@@ -1,6 +1,7 @@
 import { randomId } from '@p2pchat/sdk';
 import type { ChatMessage, OnlineUser, P2PClient, PrivateUser, SignalingState } from '@p2pchat/sdk';
 import { html, LitElement, nothing } from 'lit';
+import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ClientController } from '../../controllers/client-controller.js';
 import { emit } from '../../events.js';
@@ -90,8 +91,11 @@ export class P2PChatElement extends LitElement {
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
 
-  private get t() {
-    return mergeStrings(this.strings);
+  // The texts in use: the defaults with `strings` merged in, once per change of `strings`.
+  private t = mergeStrings(undefined);
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('strings')) this.t = mergeStrings(this.strings);
   }
 
   private subscribe(client: P2PClient): () => void {

@@ -1,5 +1,6 @@
 import type { P2PClient, PrivateUser } from '@p2pchat/sdk';
 import { html, LitElement, nothing } from 'lit';
+import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ClientController } from '../../controllers/client-controller.js';
 import { emit } from '../../events.js';
@@ -61,8 +62,11 @@ export class P2PLoginElement extends LitElement {
 
   private readonly clients = new ClientController(this, () => () => undefined);
 
-  private get t() {
-    return mergeStrings(this.strings);
+  // The texts in use: the defaults with `strings` merged in, once per change of `strings`.
+  private t = mergeStrings(undefined);
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('strings')) this.t = mergeStrings(this.strings);
   }
 
   override render() {

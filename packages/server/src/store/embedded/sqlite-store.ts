@@ -187,6 +187,7 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     findSession: db.prepare<[string], SessionRow>(
       'SELECT * FROM chat_sessions WHERE session_id = ?',
     ),
+    ping: db.prepare('SELECT 1'),
   };
 
   const users: UserRepository = {
@@ -290,7 +291,7 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     async ping() {
       if (!db.open) return false;
       try {
-        db.prepare('SELECT 1').get();
+        q.ping.get();
         return true;
       } catch {
         return false;

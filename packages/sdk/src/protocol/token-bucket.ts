@@ -1,6 +1,7 @@
 /**
  * A token bucket: `capacity` events at once, refilled at `perSecond`. Synchronous and timer-free, so each
- * socket can own one and checking it costs nothing on the hot path.
+ * socket or peer can own one and checking it costs nothing on the hot path. Shared by the server (signals
+ * per socket) and the SDK (frames per peer); it uses no schema library, so the client bundle stays small.
  */
 export class TokenBucket {
   private tokens: number;
