@@ -34,12 +34,15 @@ describe('the demo, two people in two browser contexts', () => {
     await ada.locator('p2p-chat button.user', { hasText: b.username }).click();
     await bob.locator('p2p-chat button.user', { hasText: a.username }).waitFor();
 
-    // ada writes; bob gets an unread count, opens the conversation and reads it; ada sees it delivered
+    // ada writes; bob is asked first (the default policy answers strangers only once accepted), accepts,
+    // and reads it in the conversation that opens; ada sees it delivered
     await ada.locator('p2p-chat p2p-composer textarea').fill(`Hello Bob, ${secret}`);
     await ada.locator('p2p-chat p2p-composer textarea').press('Enter');
+    await ada.locator('p2p-chat [part="path"]', { hasText: 'Waiting for' }).waitFor();
+    await bob.locator('p2p-chat [part="request"]', { hasText: a.username }).waitFor();
+    await bob.locator('p2p-chat [part="request"] button', { hasText: 'Accept' }).click();
     await ada.locator('p2p-chat p2p-message-list li.own', { hasText: 'Delivered' }).waitFor();
-    await bob.locator('p2p-chat button.user .badge', { hasText: '1' }).waitFor();
-    await bob.locator('p2p-chat button.user', { hasText: a.username }).click();
+    await bob.locator('p2p-chat p2p-message-list li.theirs').first().waitFor();
     await expect(
       bob.locator('p2p-chat p2p-message-list li.theirs').first().textContent(),
     ).resolves.toContain(secret);

@@ -11,6 +11,8 @@ export async function startBot(options) {
   const client = createClient({
     server: options.server,
     storage: memoryStorage(),
+    // A bot is there to answer: it accepts everyone (people's browsers ask before answering strangers).
+    reach: { policy: 'anyone' },
     rtc: {
       RTCPeerConnection,
       config: options.bindAddress ? { bindAddress: options.bindAddress } : {},

@@ -49,6 +49,14 @@ export const defaultStrings = {
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting…',
   disconnected: 'Offline',
+  requestsHeading: 'Conversation requests',
+  wantsToChat: '{name} wants to chat with you',
+  accept: 'Accept',
+  decline: 'Decline',
+  waitingForAccept: 'Waiting for {name} to accept…',
+  pathReconnecting: 'Connection lost. Reconnecting…',
+  pathOpen: 'Connected directly',
+  relayOnlyOn: 'Private mode: your address is hidden behind a relay',
   loading: 'Loading…',
   errors: {
     INVALID_CREDENTIALS: 'That e-mail, username or password is not right.',
@@ -64,6 +72,8 @@ export const defaultStrings = {
     MESSAGE_TOO_LARGE: 'That message is too long.',
     TOO_MANY_SESSIONS: 'Too many open tabs or devices. Close one and try again.',
     UNAVAILABLE: 'The server is restarting. Trying again…',
+    RELAY_FAILED: 'Could not connect through the relay server (private mode).',
+    PEER_DECLINED: 'That person declined the conversation.',
     default: 'Something went wrong ({code}).',
   } as Record<string, string>,
 };

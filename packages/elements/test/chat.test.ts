@@ -8,9 +8,14 @@ type Axe = { id: string; help: string; nodes: unknown[] }[];
 const summary = (v: Axe) => v.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`);
 
 // A logged-in person with a <p2p-chat>: the element gets a client that has logged in already.
-async function person(prefix: string, extra: Record<string, string> = {}, width?: string) {
+async function person(
+  prefix: string,
+  extra: Record<string, string> = {},
+  width?: string,
+  policy?: 'anyone' | 'contacts' | 'ask',
+) {
   const a = { ...account(prefix), ...extra };
-  const c = client();
+  const c = client(policy);
   const user = await c.register(a);
   const el = await fixture<P2PChatElement>('p2p-chat', { client: c }, width);
   await until(() => deep(el, '.header'), 'the chat to be ready');
@@ -30,6 +35,43 @@ describe('<p2p-chat>', () => {
     const login = await until(() => deep(el, 'p2p-login'), 'the login');
     expect(deep(login, '[role="tablist"]')).to.not.equal(null);
     expect(summary(await axe(el))).to.deep.equal([]);
+  });
+
+  it('asks before answering a stranger (the default policy): request, waiting notice, accept, message', async () => {
+    const ada = await person('ada', { displayName: 'Ada' } as never);
+    const bob = await person('bob', {}, undefined, 'contacts');
+    (await until(() => userButton(ada.el, bob.user.displayName), "bob in ada's list")).click();
+    await until(() => textarea(ada.el), 'the composer');
+    textarea(ada.el)?.focus();
+    await sendKeys({ type: 'May I?' });
+    await sendKeys({ press: 'Enter' });
+    await until(
+      () => deep(ada.el, '[part="path"]')?.textContent?.includes('Waiting for'),
+      'the waiting notice',
+    );
+    expect(deep(ada.el, '[part="path"]')?.getAttribute('role')).to.equal('status');
+    const request = await until(() => deep(bob.el, '[part="request"]'), 'the request at bob');
+    expect(request.textContent).to.contain('Ada wants to chat with you');
+    // announced politely, and the element stays clean for axe with the request on screen
+    expect(
+      [...(bob.el.shadowRoot?.querySelectorAll('[role="status"]') ?? [])].some((n) =>
+        n.textContent?.includes('Ada wants to chat'),
+      ),
+    ).to.equal(true);
+    expect(summary(await axe(bob.el))).to.deep.equal([]);
+    const accept = [...request.querySelectorAll('button')].find((b) =>
+      b.textContent?.includes('Accept'),
+    );
+    accept?.click();
+    await until(
+      () => messages(bob.el).some((m) => m.textContent?.includes('May I?')),
+      'the message at bob',
+    );
+    await until(() => messages(ada.el)[0]?.textContent?.includes('Delivered'), 'delivery');
+    expect(deep(bob.el, '[part="request"]')).to.equal(null);
+    // leave no one online for the tests after this one (their user lists count positions)
+    ada.client.disconnect();
+    bob.client.disconnect();
   });
 
   it('lets two people hold a real conversation, with unread counts, typing and delivery', async () => {

@@ -21,9 +21,17 @@ export function account(prefix = 'el') {
   return { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
 }
 
-/** A client with its own in-memory session (each element in a test is a separate "person"). */
-export function client(): P2PClient {
-  return sdk.createClient({ server: serverUrl, storage: sdk.memoryStorage() });
+/**
+ * A client with its own in-memory session (each element in a test is a separate "person"). It answers
+ * anyone unless a policy is given; the request flow has its own test.
+ */
+export function client(policy: 'anyone' | 'contacts' | 'ask' = 'anyone'): P2PClient {
+  return sdk.createClient({
+    server: serverUrl,
+    storage: sdk.memoryStorage(),
+    preferences: sdk.memoryPreferences(),
+    reach: { policy },
+  });
 }
 
 /** Adds an element to the page, and removes it after the test. */

@@ -1,33 +1,35 @@
 import { EventEmitter } from 'eventemitter3';
+import { AccountSession } from './auth/account.js';
+import { defaultPreferences } from './auth/preferences.js';
+import type { PreferenceStorage } from './auth/preferences.js';
 import { RestClient } from './auth/rest.js';
 import type { FetchLike } from './auth/rest.js';
 import { defaultStorage } from './auth/storage.js';
 import type { SessionStorage } from './auth/storage.js';
 import { Conversation } from './conversation.js';
-import type { ChatMessage, Sender } from './conversation.js';
+import type { ChatMessage, ConversationState, MessageStatus, Sender } from './conversation.js';
 import { P2PError } from './errors.js';
 import { Roster } from './presence/roster.js';
 import type { OnlineUser } from './presence/roster.js';
 import type {
-  AuthResponse,
   IceServersResponse,
   LoginRequest,
   ProfileUpdate,
   RegisterRequest,
 } from './protocol/rest.js';
-import type {
-  RelayedSignal,
-  SessionEndReason,
-  SessionInfo,
-  SignalBody,
-} from './protocol/socket.js';
+import type { SessionEndReason, SessionInfo } from './protocol/socket.js';
 import type { PrivateUser } from './protocol/users.js';
+import { ReachPolicy } from './reach/reach-policy.js';
+import type { ConnectionPolicy, ReachOptions } from './reach/reach-policy.js';
 import type { Frame } from './rtc/frames.js';
-import { FRAME_VERSION } from './rtc/frames.js';
-import { PeerSession } from './rtc/peer-session.js';
-import type { PeerState, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
+import { IceServerCache, putsCredentialsInUrl } from './rtc/ice-servers.js';
+import { PeerDirectory } from './rtc/peer-directory.js';
+import type { ConversationRequest, PeerStateChange } from './rtc/peer-directory.js';
+import type { PeerSession, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
 import { Signaling } from './signaling/signaling.js';
 import type { SignalingOptions, SignalingState } from './signaling/signaling.js';
+
+export type { PeerStateChange } from './rtc/peer-directory.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -35,25 +37,27 @@ export interface ClientOptions {
   server: string;
   /** Where the session is kept between loads (default: localStorage in browsers, memory elsewhere). */
   storage?: SessionStorage;
+  /** Where per-account settings (contacts, declined, blocked) are kept (same defaults as `storage`). */
+  preferences?: PreferenceStorage;
   /** The `fetch` to use (default: the global one). */
   fetch?: FetchLike;
   /** WebRTC: the `RTCPeerConnection` to use (default: the global one) and extra configuration for it. */
   rtc?: {
     RTCPeerConnection?: RTCPeerConnectionConstructor;
-    /** Merged into every `RTCConfiguration`, e.g. `{ iceTransportPolicy: 'relay' }` to hide IP addresses. */
+    /** Merged into every `RTCConfiguration` (e.g. node-datachannel's `bindAddress`). */
     config?: RTCConfiguration & Record<string, unknown>;
   };
+  /**
+   * Privacy mode: every connection goes through a TURN relay, so peers only ever see the relay's address,
+   * never yours. Needs a server with TURN configured. The server can also require it for everyone.
+   */
+  relayOnly?: boolean;
+  /** Who may connect to you without asking (default: `{ policy: 'contacts', strangers: 'request' }`). */
+  reach?: ReachOptions;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
   iceServers?: RTCIceServer[];
   /** Signaling options (reconnection backoff, transports). */
   signaling?: SignalingOptions;
-}
-
-/** A change of a peer connection's state. */
-export interface PeerStateChange {
-  userId: string;
-  sessionId: string;
-  state: PeerState;
 }
 
 /**
@@ -79,21 +83,33 @@ export interface ClientEvents {
   message: [message: ChatMessage];
   /** A message we sent was acknowledged by the peer. */
   delivered: [delivery: { id: string; peerId: string }];
+  /** A message we sent changed status: pending → delivered, or failed (with the reason). */
+  status: [status: MessageStatus];
   /** A peer started or stopped typing. */
   typing: [typing: { userId: string; typing: boolean }];
-  /** A peer connection opened, or closed. */
+  /** A peer connection opened, is reconnecting, or closed. */
   peer: [change: PeerStateChange];
+  /** A conversation's connection state changed (open, reconnecting, requested, …). */
+  'conversation:state': [change: { userId: string; state: ConversationState }];
+  /** Someone not allowed by your connection policy asked to talk: `accept()` or `decline()` them. */
+  request: [request: ConversationRequest];
+  /** The list of waiting conversation requests changed. */
+  requests: [requests: ConversationRequest[]];
   /** The server ended this session (`logout`, `token-expired`, …); after those two, log in again. */
   'session:ended': [reason: SessionEndReason];
   /** Something failed in the background (a peer breaking the protocol, a lost connection). */
   error: [error: P2PError];
 }
 
-const ICE_REFRESH_MARGIN_S = 60;
-const REOPEN_DELAYS_MS = [1000, 3000, 8000];
-
-/** The subset of EventEmitter the client offers, with listeners that answer their own removal. */
+/** A function that stops listening. */
 type Unsubscribe = () => void;
+
+// Session-ending reasons after which this client must not reconnect by itself.
+const FINAL_END_REASONS: ReadonlySet<SessionEndReason> = new Set([
+  'logout',
+  'token-expired',
+  'too-many-sessions',
+]);
 
 /**
  * The @p2pchat client: accounts, presence, signaling and peer-to-peer messaging.
@@ -109,29 +125,69 @@ type Unsubscribe = () => void;
  */
 export class P2PClient {
   private readonly emitter = new EventEmitter<ClientEvents>();
-  private readonly rest: RestClient;
-  private readonly storage: SessionStorage;
+  private readonly account: AccountSession;
   private readonly roster = new Roster();
   private readonly signaling: Signaling;
-  private readonly peers = new Set<PeerSession>();
+  private readonly ice: IceServerCache;
+  private readonly reachPolicy: ReachPolicy;
+  private readonly directory: PeerDirectory;
   private readonly conversations = new Map<string, Conversation>();
-  private readonly reopenAttempts = new Map<string, number>();
-  private session: { token: string; expiresAt: string; user: PrivateUser } | null = null;
-  private ice: { servers: RTCIceServer[]; expires: number } | null = null;
-  private readonly fetchImpl: FetchLike;
+  private connecting: Promise<SessionInfo> | null = null;
 
   constructor(private readonly options: ClientOptions) {
     const server = options.server.replace(/\/+$/, '');
-    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.rest = new RestClient(server, this.fetchImpl);
-    this.storage = options.storage ?? defaultStorage();
-    this.signaling = new Signaling(server, () => this.session?.token, options.signaling);
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.account = new AccountSession(
+      new RestClient(server, fetchImpl),
+      options.storage ?? defaultStorage(),
+      {
+        onAuth: (user) => {
+          this.reachPolicy.setAccount(user?.id ?? null);
+          if (!user) this.ice.reset();
+          this.emitter.emit('auth', user);
+        },
+        onRevoked: () => this.disconnect(),
+      },
+    );
+    this.reachPolicy = new ReachPolicy(options.preferences ?? defaultPreferences(), options.reach);
+    const RTCPeerConnectionImpl =
+      options.rtc?.RTCPeerConnection ??
+      (globalThis.RTCPeerConnection as RTCPeerConnectionConstructor | undefined);
+    this.ice = new IceServerCache(
+      {
+        fetch: () =>
+          this.account.authed<IceServersResponse>('GET', '/api/ice-servers', undefined, 'rtc'),
+      },
+      { fixed: options.iceServers, escape: putsCredentialsInUrl(RTCPeerConnectionImpl) },
+    );
+    this.signaling = new Signaling(server, () => this.account.currentToken, options.signaling);
+    this.directory = new PeerDirectory(
+      {
+        RTCPeerConnection: RTCPeerConnectionImpl,
+        rtcConfig: options.rtc?.config ?? {},
+        relayOnly: options.relayOnly === true,
+        selfId: () => this.account.user?.id,
+        onFrame: (peer, frame) => this.onFrame(peer, frame),
+        onPeer: (peer, change) => this.onPeer(peer, change),
+        onRequests: (list, added) => {
+          if (added) this.emitter.emit('request', added);
+          this.emitter.emit('requests', list);
+        },
+        wantsConversation: (userId) => this.conversations.has(userId),
+        touchConversation: (userId) => void this.conversation(userId),
+        onError: (err) => this.emitError(err),
+      },
+      this.signaling,
+      this.roster,
+      this.ice,
+      this.reachPolicy,
+    );
     this.wireSignaling();
   }
 
   /** The logged-in user, or null. */
   get user(): PrivateUser | null {
-    return this.session?.user ?? null;
+    return this.account.user;
   }
 
   /** Everyone online (yourself included), in the order they came online. */
@@ -144,6 +200,11 @@ export class P2PClient {
     return this.signaling.state;
   }
 
+  /** Whether connections go through a TURN relay only (by this client's choice or the server's rule). */
+  get relayOnly(): boolean {
+    return this.options.relayOnly === true || this.ice.serverRequiresRelay;
+  }
+
   /** Listens to an event; answers a function that stops listening. */
   on<E extends keyof ClientEvents>(
     event: E,
@@ -153,7 +214,7 @@ export class P2PClient {
     return () => this.emitter.off(event, listener as never);
   }
 
-  /** Listens to the next occurrence of an event only. */
+  /** Listens to the next occurrence of an event only; answers a function that stops listening. */
   once<E extends keyof ClientEvents>(
     event: E,
     listener: (...args: ClientEvents[E]) => void,
@@ -170,88 +231,73 @@ export class P2PClient {
   // ---- accounts -------------------------------------------------------------------------------------
 
   /** Creates an account and logs in. Rejects with `INVALID_PAYLOAD`, `CONFLICT` or `RATE_LIMITED`. */
-  async register(request: RegisterRequest): Promise<PrivateUser> {
-    return this.adopt(
-      await this.rest.request<AuthResponse>('POST', '/api/register', { body: request }),
-    );
+  register(request: RegisterRequest): Promise<PrivateUser> {
+    return this.account.register(request);
   }
 
   /** Logs in by e-mail or username. Rejects with `INVALID_CREDENTIALS`, `ACCOUNT_DISABLED` or `RATE_LIMITED`. */
-  async login(request: LoginRequest): Promise<PrivateUser> {
-    return this.adopt(
-      await this.rest.request<AuthResponse>('POST', '/api/login', { body: request }),
-    );
+  login(request: LoginRequest): Promise<PrivateUser> {
+    return this.account.login(request);
   }
 
   /**
    * Restores the session kept in storage (after a reload); answers the user, or null when there is none or
    * the server no longer accepts its token.
    */
-  async restore(): Promise<PrivateUser | null> {
-    const stored = this.storage.load();
-    if (!stored || Date.parse(stored.expiresAt) <= Date.now()) {
-      this.storage.clear();
-      return null;
-    }
-    try {
-      const { user } = await this.rest.request<{ user: PrivateUser }>('GET', '/api/profile', {
-        token: stored.token,
-      });
-      this.session = { ...stored, user };
-      this.storage.save(this.session);
-      this.emitter.emit('auth', user);
-      return user;
-    } catch (err) {
-      if (err instanceof P2PError && err.code === 'UNAUTHENTICATED') {
-        this.storage.clear();
-        return null;
-      }
-      throw err;
-    }
+  restore(): Promise<PrivateUser | null> {
+    return this.account.restore();
   }
 
-  /** Logs out: peers are told, connections closed, the token revoked on the server and forgotten here. */
-  async logout(): Promise<void> {
-    const token = this.session?.token;
+  /**
+   * Logs out: peers are told, connections closed, the token revoked on the server and forgotten here. With
+   * `forget: true`, this account's remembered contacts and declined or blocked users are erased too.
+   */
+  async logout(options: { forget?: boolean } = {}): Promise<void> {
     this.disconnect();
-    this.forget();
-    if (token) {
-      await this.rest.request('POST', '/api/logout', { token }).catch((err: unknown) => {
-        // Already revoked or expired is as good as logged out.
-        if (!(err instanceof P2PError && err.code === 'UNAUTHENTICATED')) throw err;
-      });
-    }
+    if (options.forget) this.reachPolicy.forgetAll();
+    await this.account.logout();
   }
 
   /** Your own account, fresh from the server. */
-  async profile(): Promise<PrivateUser> {
-    const { user } = await this.authed<{ user: PrivateUser }>('GET', '/api/profile');
-    this.keepUser(user);
-    return user;
+  profile(): Promise<PrivateUser> {
+    return this.account.profile();
   }
 
   /** Changes your profile; everyone online sees it through `presence:update`. */
-  async updateProfile(update: ProfileUpdate): Promise<PrivateUser> {
-    const { user } = await this.authed<{ user: PrivateUser }>('PATCH', '/api/profile', update);
-    this.keepUser(user);
-    return user;
+  updateProfile(update: ProfileUpdate): Promise<PrivateUser> {
+    return this.account.updateProfile(update);
   }
 
   // ---- presence and signaling ----------------------------------------------------------------------
 
   /**
    * Connects to the signaling server: presence starts and peers can reach you. Resolves once the server
-   * has said who you are. Reconnects by itself after a server restart or network loss.
+   * has said who you are; rejects with a code (`NOT_LOGGED_IN`, `UNAUTHENTICATED`, `TOO_MANY_SESSIONS`,
+   * `NETWORK`, …). Calls made while one is under way share it; once connected, it resolves at once.
+   * Reconnects by itself after a server restart or network loss, never after logout or expiry.
    */
-  async connect(): Promise<SessionInfo> {
-    this.token();
-    await this.iceServers().catch((err: unknown) => this.emitError(err));
-    return this.signaling.connect();
+  connect(): Promise<SessionInfo> {
+    if (!this.account.currentToken)
+      return Promise.reject(new P2PError('NOT_LOGGED_IN', 'Log in first.', 'auth'));
+    const current = this.signaling.currentSession;
+    if (current && this.signaling.state === 'connected') return Promise.resolve(current);
+    if (this.connecting) return this.connecting;
+    const attempt = (async () => {
+      await this.ice.get().catch((err: unknown) => this.emitError(err));
+      return this.signaling.connect();
+    })();
+    this.connecting = attempt;
+    const done = () => {
+      if (this.connecting === attempt) this.connecting = null;
+    };
+    attempt.then(done, done);
+    return attempt;
   }
 
   /** Closes every peer connection (telling the peers) and the signaling connection. */
   disconnect(): void {
-    for (const peer of [...this.peers]) peer.close('local disconnect', true);
+    this.connecting = null;
+    this.directory.closeAll();
     for (const conversation of this.conversations.values()) conversation.close();
     this.conversations.clear();
     this.signaling.disconnect();
@@ -262,48 +308,62 @@ export class P2PClient {
   conversation(userId: string): Conversation {
     const existing = this.conversations.get(userId);
     if (existing && existing.state !== 'closed') return existing;
-    const self = () => this.self();
     const conversation = new Conversation(userId, {
-      self,
-      openSessions: (id, timeoutMs) => this.openSessions(id, timeoutMs),
-      currentSessions: (id) => this.peersOf(id).filter((p) => p.state === 'open'),
+      self: () => this.self(),
+      unreachable: (id) => this.unreachable(id),
+      reach: (id) => this.directory.open(id, 20_000),
+      currentSessions: (id) => this.directory.openPeersOf(id),
     });
     conversation.on('message', (m) => this.emitter.emit('message', m));
     conversation.on('delivered', (id) => this.emitter.emit('delivered', { id, peerId: userId }));
+    conversation.on('status', (s) => this.emitter.emit('status', s));
     conversation.on('typing', (typing) => this.emitter.emit('typing', { userId, typing }));
+    conversation.on('state', (state) => this.emitter.emit('conversation:state', { userId, state }));
     this.conversations.set(userId, conversation);
-    conversation.setState(this.peersOf(userId).some((p) => p.state === 'open') ? 'open' : 'idle');
+    this.updateConversationState(userId);
     return conversation;
+  }
+
+  // ---- who can reach you ---------------------------------------------------------------------------
+
+  /** The connection policy in force (`anyone`, `contacts` or `ask`); it can be changed at any time. */
+  get connectionPolicy(): ConnectionPolicy {
+    return this.reachPolicy.policy;
+  }
+
+  set connectionPolicy(policy: ConnectionPolicy) {
+    this.reachPolicy.policy = policy;
+  }
+
+  /** Conversation requests waiting for an answer, oldest first. */
+  get requests(): ConversationRequest[] {
+    return this.directory.requests;
+  }
+
+  /** Your contacts: people you wrote to or accepted (they may connect without asking). */
+  get contacts(): string[] {
+    return this.reachPolicy.contacts;
+  }
+
+  /** Accepts a user's conversation request (or allows them ahead of time, or again after declining). */
+  accept(userId: string): void {
+    this.directory.accept(userId);
+  }
+
+  /** Declines a user's request; later ones are declined too until you accept. The peer is told. */
+  decline(userId: string): void {
+    this.directory.decline(userId, false);
+  }
+
+  /** Blocks a user: their offers are ignored without a word, now and later, until you accept them. */
+  block(userId: string): void {
+    this.directory.decline(userId, true);
   }
 
   // ---- internals -----------------------------------------------------------------------------------
 
-  // A call with our token; if the server no longer accepts it (revoked elsewhere, expired), we are logged out.
-  private async authed<T>(
-    method: string,
-    path: string,
-    body?: unknown,
-    layer: 'auth' | 'rtc' = 'auth',
-  ): Promise<T> {
-    try {
-      return await this.rest.request<T>(method, path, { body, token: this.token(), layer });
-    } catch (err) {
-      if (err instanceof P2PError && err.code === 'UNAUTHENTICATED') {
-        this.disconnect();
-        this.forget();
-      }
-      throw err;
-    }
-  }
-
-  private token(): string {
-    const token = this.session?.token;
-    if (!token) throw new P2PError('NOT_LOGGED_IN', 'Log in first.', 'auth');
-    return token;
-  }
-
   private self(): Sender {
-    const user = this.session?.user;
+    const user = this.account.user;
     return {
       id: user?.id ?? '',
       username: user?.username ?? '',
@@ -311,26 +371,16 @@ export class P2PClient {
     };
   }
 
-  private adopt(res: AuthResponse): PrivateUser {
-    this.session = { token: res.token, expiresAt: res.expiresAt, user: res.user };
-    this.storage.save(this.session);
-    this.ice = null;
-    this.emitter.emit('auth', res.user);
-    return res.user;
-  }
-
-  private keepUser(user: PrivateUser): void {
-    if (!this.session) return;
-    this.session = { ...this.session, user };
-    this.storage.save(this.session);
-  }
-
-  private forget(): void {
-    if (!this.session) return;
-    this.session = null;
-    this.ice = null;
-    this.storage.clear();
-    this.emitter.emit('auth', null);
+  private unreachable(userId: string): P2PError | null {
+    if (this.directory.openPeersOf(userId).length > 0) return null;
+    const state = this.signaling.state;
+    // A blip (signaling or the path is being restored): the message waits and goes when it is back.
+    if (state === 'reconnecting' || this.directory.reopening(userId)) return null;
+    if (state !== 'connected')
+      return new P2PError('NOT_CONNECTED', 'Connect first: call client.connect().', 'signaling');
+    if (!this.roster.get(userId) || userId === this.account.user?.id)
+      return new P2PError('PEER_UNAVAILABLE', 'That user is not online.', 'rtc');
+    return null;
   }
 
   private emitError(err: unknown): void {
@@ -342,25 +392,12 @@ export class P2PClient {
     this.emitter.emit('error', error);
   }
 
-  private async iceServers(): Promise<RTCIceServer[]> {
-    if (this.options.iceServers) return this.options.iceServers;
-    if (this.ice && this.ice.expires > Date.now()) return this.ice.servers;
-    const res = await this.authed<IceServersResponse>('GET', '/api/ice-servers', undefined, 'rtc');
-    const servers = res.iceServers as RTCIceServer[];
-    this.ice = {
-      servers,
-      expires: Date.now() + Math.max(0, res.ttl - ICE_REFRESH_MARGIN_S) * 1000,
-    };
-    return servers;
-  }
-
   private wireSignaling(): void {
     const s = this.signaling;
     s.on('state', (state) => this.emitter.emit('connection', state));
     s.on('session', (info) => {
       // After a reconnect our session id changed: tell every open peer where to reach us now.
-      for (const peer of this.peers)
-        peer.send({ t: 'hello', v: FRAME_VERSION, sessionId: info.sessionId });
+      this.directory.onSession(info.sessionId);
       this.emitter.emit('session', info);
     });
     s.on('snapshot', (snapshot) => {
@@ -375,194 +412,64 @@ export class P2PClient {
     s.on('update', (entry) => {
       const before = this.roster.get(entry.user.id)?.sessions ?? [];
       const user = this.roster.put(entry);
-      // A session that left the list is a closed tab: drop its connection now rather than on a timeout.
-      const gone = before.filter((id) => !entry.sessions.includes(id));
-      for (const peer of this.peersOf(entry.user.id)) {
-        if (gone.includes(peer.remoteSessionId)) peer.close('peer session closed');
-      }
+      this.directory.onSessions(user, before);
       this.emitter.emit('presence:update', user);
       this.emitter.emit('presence', this.roster.list());
     });
     s.on('offline', ({ userId }) => {
       this.roster.remove(userId);
-      for (const peer of this.peersOf(userId)) peer.close('peer offline');
+      this.directory.onOffline(userId);
+      this.conversations
+        .get(userId)
+        ?.failPending(new P2PError('PEER_UNAVAILABLE', 'The user went offline.', 'rtc'));
       this.emitter.emit('presence:offline', userId);
       this.emitter.emit('presence', this.roster.list());
     });
-    s.on('signal', (signal) => this.onSignal(signal));
+    s.on('signal', (signal) => this.directory.onSignal(signal));
     s.on('ended', (reason) => {
       this.emitter.emit('session:ended', reason);
-      if (reason === 'logout' || reason === 'token-expired') {
-        this.disconnect();
-        this.forget();
-      }
+      if (FINAL_END_REASONS.has(reason)) this.disconnect();
+      if (reason === 'logout' || reason === 'token-expired') this.account.forget();
     });
     s.on('error', (err) => this.emitError(err));
   }
 
-  private onSignal(signal: RelayedSignal): void {
-    const { from } = signal;
-    if (!this.session || from.userId === this.session.user.id) return; // conversations with oneself: not supported
-    let peer = this.peersOf(from.userId).find(
-      (p) => p.remoteSessionId === from.sessionId && p.state !== 'closed',
-    );
-    // A connection that died without telling us (some implementations fire no event) gives way to a new one.
-    if (peer && peer.pc.signalingState === 'closed') {
-      peer.close('connection closed');
-      peer = undefined;
-    }
-    if (!peer) {
-      if (signal.type !== 'offer') return; // stray candidates or byes of a connection we no longer hold
-      peer = this.createPeer(from.userId, from.sessionId, false);
-      this.conversation(from.userId);
-    }
-    const body = { type: signal.type, data: signal.data } as SignalBody;
-    void peer.handleSignal(body);
-  }
-
-  private peersOf(userId: string): PeerSession[] {
-    return [...this.peers].filter((p) => p.remoteUserId === userId && p.state !== 'closed');
-  }
-
-  private createPeer(userId: string, sessionId: string, initiator: boolean): PeerSession {
-    const RTCPeerConnectionImpl =
-      this.options.rtc?.RTCPeerConnection ?? globalThis.RTCPeerConnection;
-    if (!RTCPeerConnectionImpl) {
-      throw new P2PError(
-        'NO_WEBRTC',
-        'No RTCPeerConnection here: pass rtc.RTCPeerConnection to createClient.',
-        'rtc',
-      );
-    }
-    const me = this.session?.user.id ?? '';
-    const myFallbackSession = this.signaling.sessionId ?? '';
-    // Politeness must not change when session ids do (a server restart), so user ids decide it.
-    const polite = me === userId ? myFallbackSession > sessionId : me > userId;
-    const iceServers = this.options.iceServers ?? this.ice?.servers ?? [];
-    const peer: PeerSession = new PeerSession(
-      userId,
-      sessionId,
-      polite,
-      {
-        RTCPeerConnection: RTCPeerConnectionImpl,
-        config: { iceServers, ...this.options.rtc?.config },
-        localSessionId: () => this.signaling.sessionId ?? '',
-        signal: (body) =>
-          this.signaling.send({ to: userId, toSession: peer.remoteSessionId, ...body }),
-        onFrame: (session, frame) => this.onFrame(session, frame),
-        onState: (session, state) => this.onPeerState(session, state),
-        onError: (_session, error) => this.emitError(error),
-      },
-      initiator,
-    );
-    this.peers.add(peer);
-    return peer;
-  }
-
-  private onFrame(session: PeerSession, frame: Frame): void {
-    const roster = this.roster.get(session.remoteUserId);
-    const conversation = this.conversation(session.remoteUserId);
+  private onFrame(peer: PeerSession, frame: Frame): void {
+    const roster = this.roster.get(peer.remoteUserId);
     const from: Sender = {
-      id: session.remoteUserId,
+      id: peer.remoteUserId,
       username: roster?.username ?? '',
       displayName: roster?.displayName ?? roster?.username ?? '',
     };
-    conversation.receive(session, frame, from);
+    this.conversation(peer.remoteUserId).receive(peer, frame, from);
   }
 
-  private onPeerState(peer: PeerSession, state: PeerState): void {
-    this.emitter.emit('peer', {
-      userId: peer.remoteUserId,
-      sessionId: peer.remoteSessionId,
-      state,
-    });
+  private onPeer(peer: PeerSession, change: PeerStateChange): void {
+    this.emitter.emit('peer', change);
     const conversation = this.conversations.get(peer.remoteUserId);
-    if (state === 'open') {
-      this.reopenAttempts.delete(peer.remoteUserId);
-      conversation?.replay(peer);
-    }
-    if (state === 'closed') {
-      this.peers.delete(peer);
-      if (peer.closeReason === 'connection failed' || peer.closeReason === 'channel closed')
-        this.scheduleReopen(peer.remoteUserId);
-    }
-    conversation?.setState(
-      this.peersOf(peer.remoteUserId).some((p) => p.state === 'open') ? 'open' : 'idle',
+    if (change.state === 'open') conversation?.flush(peer);
+    if (change.state === 'closed' && peer.closeReason === 'peer declined')
+      conversation?.failPending(
+        new P2PError('PEER_DECLINED', 'The user declined the conversation.', 'peer'),
+      );
+    this.updateConversationState(peer.remoteUserId);
+  }
+
+  private updateConversationState(userId: string): void {
+    const conversation = this.conversations.get(userId);
+    if (!conversation) return;
+    const states = new Set(this.directory.peersOf(userId).map((p) => p.state));
+    conversation.setState(
+      states.has('open')
+        ? 'open'
+        : states.has('reconnecting') || this.directory.reopening(userId)
+          ? 'reconnecting'
+          : states.has('requested')
+            ? 'requested'
+            : states.has('connecting')
+              ? 'connecting'
+              : 'idle',
     );
-  }
-
-  // A connection that dropped while its user is still online is opened again, a few times, backing off.
-  private scheduleReopen(userId: string): void {
-    const attempt = this.reopenAttempts.get(userId) ?? 0;
-    const delay = REOPEN_DELAYS_MS[attempt];
-    if (delay === undefined) return;
-    this.reopenAttempts.set(userId, attempt + 1);
-    setTimeout(() => {
-      if (
-        !this.roster.get(userId) ||
-        this.peersOf(userId).length > 0 ||
-        !this.conversations.has(userId)
-      )
-        return;
-      this.openSessions(userId, 20_000).catch(() => this.scheduleReopen(userId));
-    }, delay);
-  }
-
-  // Opens connections to every session of the user; resolves once one is open. A first attempt that fails
-  // outright (ICE gave up) is tried once more while time remains, as transient failures are common.
-  private async openSessions(
-    userId: string,
-    timeoutMs: number,
-    retry = true,
-  ): Promise<PeerSession[]> {
-    const started = Date.now();
-    const open = () => this.peersOf(userId).filter((p) => p.state === 'open');
-    if (open().length > 0) return open();
-    if (this.signaling.state !== 'connected') {
-      throw new P2PError('NOT_CONNECTED', 'Connect first: call client.connect().', 'signaling');
-    }
-    const online = this.roster.get(userId);
-    if (!online || userId === this.session?.user.id) {
-      throw new P2PError('PEER_UNAVAILABLE', 'That user is not online.', 'rtc');
-    }
-    await this.iceServers().catch(() => undefined);
-    for (const sessionId of online.sessions) {
-      if (!this.peersOf(userId).some((p) => p.remoteSessionId === sessionId))
-        this.createPeer(userId, sessionId, true);
-    }
-    this.conversation(userId).setState('connecting');
-    return new Promise<PeerSession[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        stop();
-        reject(
-          new P2PError(
-            'CONNECTION_FAILED',
-            'Could not open a connection to that user in time.',
-            'rtc',
-          ),
-        );
-      }, timeoutMs);
-      const onPeer = (change: PeerStateChange) => {
-        if (change.userId !== userId) return;
-        if (open().length > 0) {
-          stop();
-          resolve(open());
-        } else if (this.peersOf(userId).length === 0) {
-          stop();
-          const left = timeoutMs - (Date.now() - started);
-          if (retry && left > 1000 && this.roster.get(userId)) {
-            resolve(this.openSessions(userId, left, false));
-            return;
-          }
-          reject(new P2PError('CONNECTION_FAILED', 'The connection to that user failed.', 'rtc'));
-        }
-      };
-      const stop = () => {
-        clearTimeout(timer);
-        this.emitter.off('peer', onPeer);
-      };
-      this.emitter.on('peer', onPeer);
-    });
   }
 }
 

@@ -17,6 +17,11 @@ export const ClientErrorCode = {
   NO_WEBRTC: 'NO_WEBRTC',
   /** The peer connection could not be established or was lost. */
   CONNECTION_FAILED: 'CONNECTION_FAILED',
+  /** Relay-only mode could not get a TURN relay (credentials wrong or expired, server unreachable), or the
+   * connection did not go through one. */
+  RELAY_FAILED: 'RELAY_FAILED',
+  /** The user declined your conversation request. */
+  PEER_DECLINED: 'PEER_DECLINED',
   /** The peer did not acknowledge in time. */
   TIMEOUT: 'TIMEOUT',
   /** The message is longer than {@link MAX_MESSAGE_LENGTH}. */

@@ -15,7 +15,21 @@
 export { createClient, P2PClient } from './client.js';
 export type { ClientEvents, ClientOptions, PeerStateChange } from './client.js';
 export { Conversation, randomId } from './conversation.js';
-export type { ChatMessage, ConversationEvents, ConversationState, Sender } from './conversation.js';
+export type {
+  ChatMessage,
+  ConversationEvents,
+  ConversationState,
+  DeliveryStatus,
+  MessageStatus,
+  SentMessage,
+  Sender,
+} from './conversation.js';
+export type { ConversationRequest } from './rtc/peer-directory.js';
+export type { ConnectionPolicy, ReachOptions, StrangerHandling } from './reach/reach-policy.js';
+export { localStoragePreferences, memoryPreferences } from './auth/preferences.js';
+export type { PreferenceStorage } from './auth/preferences.js';
+export { selectedPath } from './rtc/relay.js';
+export type { SelectedPath } from './rtc/relay.js';
 export { P2PError, ClientErrorCode } from './errors.js';
 export type { P2PErrorCode, P2PErrorLayer } from './errors.js';
 export { ErrorCode } from './protocol/codes.js';
@@ -24,7 +38,11 @@ export type { SessionStorage, StoredSession } from './auth/storage.js';
 export type { FetchLike } from './auth/rest.js';
 export type { OnlineUser } from './presence/roster.js';
 export type { SignalingOptions, SignalingState } from './signaling/signaling.js';
-export type { PeerState, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
+export type {
+  PeerCloseReason,
+  PeerState,
+  RTCPeerConnectionConstructor,
+} from './rtc/peer-session.js';
 export { MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, FRAME_VERSION } from './rtc/frames.js';
 export { PROTOCOL_VERSION } from './protocol/limits.js';
 export type { PrivateUser, PublicUser } from './protocol/users.js';

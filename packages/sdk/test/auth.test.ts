@@ -88,10 +88,11 @@ describe('accounts through the SDK', () => {
     expect(client.connectionState).toBe('disconnected');
     // the old token is dead on the server: a client holding it cannot connect
     await client.login({ email: account.email, password: account.password });
-    const stale = (client as unknown as { session: { token: string } }).session.token;
+    const stale = (client as unknown as { account: { session: { token: string } } }).account.session
+      .token;
     await client.logout();
     const again = nodeClient(h.url);
-    (again as unknown as { session: unknown }).session = {
+    (again as unknown as { account: { session: unknown } }).account.session = {
       token: stale,
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
       user: {},
@@ -105,8 +106,10 @@ describe('accounts through the SDK', () => {
     const other = createClient({ server: h.url, storage });
     // the same token, as two tabs sharing localStorage would have
     const token = (
-      client as unknown as { session: { token: string; expiresAt: string; user: never } }
-    ).session;
+      client as unknown as {
+        account: { session: { token: string; expiresAt: string; user: never } };
+      }
+    ).account.session;
     storage.save(token);
     await other.restore();
     const ended = nextEvent(client, 'session:ended');

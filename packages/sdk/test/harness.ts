@@ -6,7 +6,8 @@ import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { loadConfig, startServer } from '../../server/src/index.js';
 import type { RunningServer } from '../../server/src/index.js';
 import { createClient, memoryStorage } from '../src/index.js';
-import type { ClientEvents, P2PClient } from '../src/index.js';
+import type { ClientEvents, ClientOptions, P2PClient } from '../src/index.js';
+import type { PeerSession } from '../src/rtc/peer-session.js';
 
 /** A real server on a free port with its own data folder. */
 export interface Harness {
@@ -48,11 +49,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 }
 
 let n = 0;
-/** A client in Node: node-datachannel for WebRTC, bound to loopback, sessions in memory. */
-export function nodeClient(url: string): P2PClient {
+/**
+ * A client in Node: node-datachannel for WebRTC, bound to loopback, sessions in memory. It answers anyone
+ * (the connection policy has tests of its own), unless `options` says otherwise.
+ */
+export function nodeClient(url: string, options: Partial<ClientOptions> = {}): P2PClient {
   return createClient({
     server: url,
     storage: memoryStorage(),
+    reach: { policy: 'anyone' },
+    ...options,
     rtc: {
       RTCPeerConnection: RTCPeerConnection as never,
       config: { bindAddress: '127.0.0.1' },
@@ -62,11 +68,15 @@ export function nodeClient(url: string): P2PClient {
 }
 
 /** Registers a fresh user on a new client and connects it. */
-export async function onlineUser(url: string, prefix = 'sdk') {
+export async function onlineUser(
+  url: string,
+  prefix = 'sdk',
+  options: Partial<ClientOptions> = {},
+) {
   n += 1;
   const tag = `${prefix}${process.pid}_${n}`;
   const account = { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
-  const client = nodeClient(url);
+  const client = nodeClient(url, options);
   const user = await client.register(account);
   await client.connect();
   return { client, user, account };
@@ -104,4 +114,9 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The client's peer sessions (a look inside, for tests that break or inspect connections). */
+export function peerSessions(client: P2PClient): PeerSession[] {
+  return [...(client as unknown as { directory: { peers: Set<PeerSession> } }).directory.peers];
 }

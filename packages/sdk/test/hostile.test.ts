@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, P2PClient, P2PError } from '../src/index.js';
 import type { Harness } from './harness.js';
-import { nextEvent, onlineUser, startHarness, until } from './harness.js';
+import { nextEvent, onlineUser, peerSessions, startHarness, until } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -13,12 +13,7 @@ afterAll(async () => {
 
 // Reaches into a client's open data channel to a user, to send what a hostile peer would.
 function rawChannel(client: P2PClient, userId: string): RTCDataChannel {
-  const peers = (
-    client as unknown as {
-      peers: Set<{ remoteUserId: string; state: string; channel: RTCDataChannel }>;
-    }
-  ).peers;
-  const peer = [...peers].find((p) => p.remoteUserId === userId && p.state === 'open');
+  const peer = peerSessions(client).find((p) => p.remoteUserId === userId && p.state === 'open');
   if (!peer) throw new Error('no open channel');
   return peer.channel;
 }

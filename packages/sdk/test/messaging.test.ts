@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, P2PClient, P2PError } from '../src/index.js';
 import type { Harness } from './harness.js';
-import { nextEvent, nodeClient, onlineUser, startHarness, until } from './harness.js';
+import { nextEvent, nodeClient, onlineUser, peerSessions, startHarness, until } from './harness.js';
 
 let h: Harness;
 let clients: P2PClient[] = [];
@@ -69,10 +69,7 @@ describe('messaging between Node clients over real data channels', () => {
       expect(x.body).toBe(`from a ${round}`);
       expect(y.body).toBe(`from b ${round}`);
       await new Promise((r) => setTimeout(r, 200));
-      const open = (c: P2PClient) =>
-        [...(c as unknown as { peers: Set<{ state: string }> }).peers].filter(
-          (p) => p.state === 'open',
-        );
+      const open = (c: P2PClient) => peerSessions(c).filter((p) => p.state === 'open');
       expect(open(a.client)).toHaveLength(1);
       expect(open(b.client)).toHaveLength(1);
       expect([...a.errors, ...b.errors].map(describeError)).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, SignalingState } from '../src/index.js';
-import { nextEvent, onlineUser, startHarness, until } from './harness.js';
+import { nextEvent, onlineUser, peerSessions, startHarness, until } from './harness.js';
 
 describe('a server restart', () => {
   it('reconnects signaling with backoff, re-syncs the roster, and the conversation goes on', async () => {
@@ -62,8 +62,7 @@ describe('a server restart', () => {
       await ada.client.conversation(bob.user.id).send('first');
       // Break the connection underneath, as a network failure does: the connection really closes, and this
       // side gets the "failed" state a browser reports (node-datachannel fires no event for a local close).
-      const peers = (ada.client as unknown as { peers: Set<{ close(reason: string): void }> })
-        .peers;
+      const peers = peerSessions(ada.client);
       const reopened = nextEvent(
         ada.client,
         'peer',

@@ -91,6 +91,7 @@ const EnvSchema = z
     TURN_URLS: urlList('TURN_URLS', ['turn', 'turns']).default([]),
     TURN_SECRET: z.string().min(16, 'TURN_SECRET must be at least 16 characters').optional(),
     TURN_TTL: durationSeconds('TURN_TTL').default(3600),
+    RELAY_ONLY: z.enum(['on', 'off'], { error: 'RELAY_ONLY must be on or off' }).default('off'),
     TOKEN_TTL: durationSeconds('TOKEN_TTL').default(86_400),
     REMEMBER_TTL: durationSeconds('REMEMBER_TTL').default(30 * 86_400),
     LOG_LEVEL: z
@@ -112,6 +113,14 @@ const EnvSchema = z
         code: 'custom',
         path: ['TURN_SECRET'],
         message: 'TURN_URLS is set, so TURN_SECRET must be set too',
+      });
+    }
+    if (env.RELAY_ONLY === 'on' && env.TURN_URLS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RELAY_ONLY'],
+        message:
+          'RELAY_ONLY is on, so TURN_URLS and TURN_SECRET must be set (no relay, no connection)',
       });
     }
     if (env.TURN_SECRET && env.TURN_URLS.length === 0) {
@@ -137,6 +146,8 @@ export interface Config {
   turnSecret: string | undefined;
   /** Lifetime of TURN credentials, seconds. */
   turnTtl: number;
+  /** Every client must connect through TURN only (peers never learn each other's addresses). */
+  relayOnly: boolean;
   /** Lifetime of a token from a plain login, seconds. */
   tokenTtl: number;
   /** Lifetime of a token from a login with `remember: true`, seconds. */
@@ -197,6 +208,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     turnUrls: e.TURN_URLS,
     turnSecret: e.TURN_SECRET,
     turnTtl: e.TURN_TTL,
+    relayOnly: e.RELAY_ONLY === 'on',
     tokenTtl: e.TOKEN_TTL,
     rememberTtl: e.REMEMBER_TTL,
     logLevel: e.LOG_LEVEL,

@@ -286,7 +286,20 @@ describe('ICE servers', () => {
         .digest('base64'),
     );
     expect(res.body.ttl).toBe(600);
+    expect(res.body.relayOnly).toBeUndefined(); // relay-only is not required here
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('tells clients when the server requires relay-only connections (RELAY_ONLY=on)', async () => {
+    const { iceServersFor } = await import('../src/domain/ice.js');
+    const base = {
+      stunUrls: [],
+      turnUrls: ['turn:t.test'],
+      turnSecret: 'x'.repeat(16),
+      turnTtl: 60,
+    };
+    expect(iceServersFor('u1', { ...base, relayOnly: true }).relayOnly).toBe(true);
+    expect(iceServersFor('u1', base).relayOnly).toBeUndefined();
   });
 
   it('needs a token', async () => {

@@ -62,6 +62,8 @@ describe('configuration', () => {
     ],
     [{ TURN_URLS: 'turn:t.test' }, 'TURN_URLS is set, so TURN_SECRET must be set too'],
     [{ TURN_SECRET: 'a-long-enough-secret' }, 'TURN_SECRET is set, so TURN_URLS must be set too'],
+    [{ RELAY_ONLY: 'on' }, 'RELAY_ONLY is on, so TURN_URLS and TURN_SECRET must be set'],
+    [{ RELAY_ONLY: 'yes' }, 'RELAY_ONLY must be on or off'],
     [
       { TURN_URLS: 'turn:t.test', TURN_SECRET: 'short' },
       'TURN_SECRET must be at least 16 characters',

@@ -1,11 +1,16 @@
 import { ContextConsumer } from '@lit/context';
 import { createClient } from '@p2pchat/sdk';
-import type { P2PClient } from '@p2pchat/sdk';
+import type { ClientOptions, P2PClient } from '@p2pchat/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { clientContext } from '../context.js';
 
 type Host = ReactiveControllerHost &
-  HTMLElement & { client?: P2PClient | undefined; server?: string | undefined };
+  HTMLElement & {
+    client?: P2PClient | undefined;
+    server?: string | undefined;
+    /** Options for the element's own client (a change makes a new one). */
+    ownClientOptions?: () => Omit<ClientOptions, 'server'>;
+  };
 
 /**
  * Finds the element's client: the `client` property, else one shared by a `<p2p-provider>` around it,
@@ -15,7 +20,7 @@ type Host = ReactiveControllerHost &
 export class ClientController implements ReactiveController {
   private readonly consumer: ContextConsumer<typeof clientContext, Host>;
   private own: P2PClient | undefined;
-  private ownServer: string | undefined;
+  private ownKey: string | undefined;
   private current: P2PClient | undefined;
 
   constructor(
@@ -63,9 +68,12 @@ export class ClientController implements ReactiveController {
   private ownClient(): P2PClient | undefined {
     const server = this.host.server;
     if (!server) return undefined;
-    if (!this.own || this.ownServer !== server) {
-      this.own = createClient({ server });
-      this.ownServer = server;
+    const options = this.host.ownClientOptions?.() ?? {};
+    const key = JSON.stringify([server, options]);
+    if (!this.own || this.ownKey !== key) {
+      this.own?.disconnect();
+      this.own = createClient({ server, ...options });
+      this.ownKey = key;
     }
     return this.own;
   }

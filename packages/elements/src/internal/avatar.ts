@@ -17,9 +17,12 @@ export function initial(name: string): string {
   return (Array.from(name.trim())[0] ?? '?').toUpperCase();
 }
 
-/** An avatar: the picture if it is https, else the initial. Decorative: the name is always beside it. */
-export function avatar(name: string, url: string | undefined): TemplateResult {
-  const src = safeAvatarUrl(url);
+/**
+ * An avatar: the picture if it is https, else the initial. Decorative: the name is always beside it. With
+ * `pictures` false (relay-only mode) no picture is loaded, as its host would learn the reader's address.
+ */
+export function avatar(name: string, url: string | undefined, pictures = true): TemplateResult {
+  const src = pictures ? safeAvatarUrl(url) : null;
   return html`<span class="avatar" part="avatar" aria-hidden="true"
     >${src ? html`<img src=${src} alt="" referrerpolicy="no-referrer" loading="lazy" />` : nothing}<span
       class="initial"

@@ -1,6 +1,13 @@
 // A stand-in for the SDK client, for stories only: it shows the elements in a given state without a server.
 // (The elements' tests use the real client against a real server.)
-import type { ChatMessage, ClientEvents, OnlineUser, P2PClient, PrivateUser } from '@p2pchat/sdk';
+import type {
+  ChatMessage,
+  ClientEvents,
+  ConversationRequest,
+  OnlineUser,
+  P2PClient,
+  PrivateUser,
+} from '@p2pchat/sdk';
 
 type Listener = (...args: never[]) => void;
 
@@ -13,6 +20,8 @@ export interface Script {
   typing?: string;
   /** The code every login and registration fails with. */
   failWith?: string;
+  /** Conversation requests waiting for an answer. */
+  requests?: ConversationRequest[];
 }
 
 export function person(
@@ -60,6 +69,11 @@ export function scriptedClient(script: Script): P2PClient {
       return users;
     },
     connectionState: user ? 'connected' : 'disconnected',
+    relayOnly: false,
+    connectionPolicy: 'contacts',
+    requests: script.requests ?? [],
+    accept: () => undefined,
+    decline: () => undefined,
     on(event: string, listener: Listener) {
       if (!listeners.has(event)) listeners.set(event, new Set());
       listeners.get(event)?.add(listener);
@@ -81,7 +95,7 @@ export function scriptedClient(script: Script): P2PClient {
     },
     updateProfile: async () => user,
     conversation: () => ({
-      send: async (body: string) => ({ id: String(Math.random()), body }),
+      send: async (body: string) => ({ id: String(Math.random()), body, status: 'delivered' }),
       typing: () => undefined,
     }),
     disconnect: () => undefined,

@@ -85,10 +85,14 @@ export const IceServerSchema = z.object({
 /** One ICE server, shaped as `RTCIceServer`. */
 export type IceServer = z.infer<typeof IceServerSchema>;
 
-/** `GET /api/ice-servers`: STUN and TURN servers; TURN credentials are valid for `ttl` seconds. */
+/**
+ * `GET /api/ice-servers`: STUN and TURN servers; TURN credentials are valid for `ttl` seconds. `relayOnly`
+ * says the server requires every connection to go through TURN (clients then send relay candidates only).
+ */
 export const IceServersResponseSchema = z.object({
   iceServers: z.array(IceServerSchema),
   ttl: z.number().int().nonnegative(),
+  relayOnly: z.boolean().optional(),
 });
 /** `GET /api/ice-servers` answer. */
 export type IceServersResponse = z.infer<typeof IceServersResponseSchema>;

@@ -65,8 +65,11 @@ export type SessionEnded = z.infer<typeof SessionEndedSchema>;
 
 const IdSchema = z.string().min(1).max(MAX_ID_LENGTH);
 
-/** Kinds of signal. `bye` tells the peer this side closed the conversation. */
-export const SignalTypeSchema = z.enum(['offer', 'answer', 'candidate', 'bye']);
+/**
+ * Kinds of signal. `bye` tells the peer this side closed the conversation; `hold` that its offer waits for
+ * the user to accept a conversation request; `decline` that the user declined it.
+ */
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'candidate', 'bye', 'hold', 'decline']);
 /** Kinds of signal. */
 export type SignalType = z.infer<typeof SignalTypeSchema>;
 
@@ -84,6 +87,8 @@ export const SignalBodySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('answer'), data: DescriptionDataSchema }),
   z.object({ type: z.literal('candidate'), data: CandidateDataSchema.nullable() }),
   z.object({ type: z.literal('bye'), data: z.object({}).optional() }),
+  z.object({ type: z.literal('hold'), data: z.object({}).optional() }),
+  z.object({ type: z.literal('decline'), data: z.object({}).optional() }),
 ]);
 /** The payload of each signal type. */
 export type SignalBody = z.infer<typeof SignalBodySchema>;

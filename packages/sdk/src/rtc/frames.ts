@@ -2,7 +2,7 @@
 // browser bundle (docs/decisions/0003-frame-validation.md). The server-facing contract stays in zod.
 
 /** The data-channel protocol version; a peer with another version is refused. */
-export const FRAME_VERSION = 1;
+export const FRAME_VERSION = 2;
 /** Largest data-channel frame accepted from a peer, in bytes (UTF-8). Larger ones are dropped. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Longest chat message, in characters. */
@@ -38,8 +38,12 @@ export interface TypingFrame {
 export interface ByeFrame {
   t: 'bye';
 }
+/** `ping`: a heartbeat on a quiet channel, so that a lost path is noticed within seconds (v2). */
+export interface PingFrame {
+  t: 'ping';
+}
 /** Every frame a peer may send. */
-export type Frame = HelloFrame | MessageFrame | AckFrame | TypingFrame | ByeFrame;
+export type Frame = HelloFrame | MessageFrame | AckFrame | TypingFrame | ByeFrame | PingFrame;
 
 const text = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max;
@@ -69,6 +73,8 @@ export function toFrame(json: unknown): Frame | null {
       return typeof f.on === 'boolean' ? { t: 'typing', on: f.on } : null;
     case 'bye':
       return { t: 'bye' };
+    case 'ping':
+      return { t: 'ping' };
     default:
       return null;
   }

@@ -2,6 +2,8 @@ import { EventEmitter } from 'eventemitter3';
 import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { P2PError } from '../errors.js';
+import { Backoff, after } from '../internal/timers.js';
+import type { Cancel } from '../internal/timers.js';
 import type { ErrorCode } from '../protocol/codes.js';
 import type {
   ClientToServerEvents,
@@ -50,9 +52,11 @@ export class Signaling extends EventEmitter<SignalingEvents> {
   state: SignalingState = 'disconnected';
   /** This connection's session id, once the server has said it. */
   sessionId: string | undefined;
-  // Handshakes refused in a row since the last success, for the retry backoff.
-  private refusals = 0;
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** What the server said on this connection, while connected. */
+  currentSession: SessionInfo | undefined;
+  // Retries of handshakes refused by the server's middleware, backing off like Socket.IO's own.
+  private readonly refusals: Backoff;
+  private cancelWatchdog: Cancel | undefined;
 
   constructor(
     private readonly url: string,
@@ -60,6 +64,7 @@ export class Signaling extends EventEmitter<SignalingEvents> {
     private readonly options: SignalingOptions = {},
   ) {
     super();
+    this.refusals = new Backoff({ baseMs: 500, maxMs: options.reconnectionDelayMax ?? 5000 });
   }
 
   /** Connects and resolves once the server has said who we are; rejects with the handshake's error code. */
@@ -80,7 +85,8 @@ export class Signaling extends EventEmitter<SignalingEvents> {
 
     socket.on('session', (info) => {
       this.sessionId = info.sessionId;
-      this.refusals = 0;
+      this.currentSession = info;
+      this.refusals.reset();
       this.setState('connected');
       this.emit('session', info);
     });
@@ -89,9 +95,14 @@ export class Signaling extends EventEmitter<SignalingEvents> {
     socket.on('presence:offline', (o) => this.emit('offline', o));
     socket.on('presence:update', (e) => this.emit('update', e));
     socket.on('signal', (s) => this.emit('signal', s));
-    socket.on('session:ended', ({ reason }) => this.emit('ended', reason));
+    socket.on('session:ended', ({ reason }) => {
+      // After these the server will not take this connection back: stop reconnecting for good.
+      if (FINAL_REASONS.has(reason)) this.disconnect();
+      this.emit('ended', reason);
+    });
     socket.on('disconnect', (reason) => {
       this.sessionId = undefined;
+      this.currentSession = undefined;
       // Socket.IO reconnects by itself except after a disconnect the server chose (logout, expiry).
       this.setState(
         reason === 'io server disconnect' || reason === 'io client disconnect'
@@ -102,20 +113,41 @@ export class Signaling extends EventEmitter<SignalingEvents> {
     socket.io.on('reconnect_attempt', () => this.setState('reconnecting'));
 
     return new Promise<SessionInfo>((resolve, reject) => {
-      const onSession = (info: SessionInfo) => {
-        socket.off('connect_error', onFirstError);
-        resolve(info);
-      };
-      const onFirstError = (err: Error & { data?: { code?: string } }) => {
+      // The first connection settles once, whatever comes first: the session, a refused handshake, or the
+      // server ending the session before saying who we are (session cap, rate limit, shutdown).
+      const settle = (fn: () => void) => {
         socket.off('session', onSession);
-        this.disconnect();
-        reject(toSignalingError(err));
+        socket.off('connect_error', onFirstError);
+        socket.off('session:ended', onEarlyEnd);
+        socket.off('disconnect', onEarlyDisconnect);
+        fn();
       };
+      const onSession = (info: SessionInfo) => settle(() => resolve(info));
+      const onFirstError = (err: Error & { data?: { code?: string } }) =>
+        settle(() => {
+          this.disconnect();
+          reject(toSignalingError(err));
+        });
+      const onEarlyEnd = ({ reason }: { reason: SessionEndReason }) =>
+        settle(() => {
+          this.disconnect();
+          reject(endedError(reason));
+        });
+      const onEarlyDisconnect = () =>
+        settle(() => {
+          this.disconnect();
+          reject(
+            new P2PError('UNAVAILABLE', 'The server closed the connection at once.', 'signaling'),
+          );
+        });
       socket.once('session', onSession);
       socket.once('connect_error', onFirstError);
+      socket.once('session:ended', onEarlyEnd);
+      socket.once('disconnect', onEarlyDisconnect);
       // After the first success, a refused reconnection (token revoked meanwhile) ends the session.
       socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
-        if (this.state === 'connecting') return;
+        // The first attempt is settled above; a socket already let go of is no concern any more.
+        if (this.state === 'connecting' || this.socket !== socket) return;
         const error = toSignalingError(err);
         if (error.code === 'UNAUTHENTICATED') {
           this.disconnect();
@@ -128,11 +160,9 @@ export class Signaling extends EventEmitter<SignalingEvents> {
         // itself; retry it here, backing off like its own reconnection does.
         if (!socket.active) {
           this.setState('reconnecting');
-          const max = this.options.reconnectionDelayMax ?? 5000;
-          const delay = Math.min(max, 500 * 2 ** this.refusals++) * (0.75 + Math.random() / 2);
-          setTimeout(() => {
+          this.refusals.schedule(() => {
             if (this.socket === socket && !socket.connected) socket.connect();
-          }, delay);
+          });
         }
       });
     });
@@ -163,13 +193,15 @@ export class Signaling extends EventEmitter<SignalingEvents> {
 
   /** Closes the connection for good (no reconnection). */
   disconnect(): void {
-    clearTimeout(this.watchdog);
+    this.cancelWatchdog?.();
+    this.refusals.reset();
     if (!this.socket) return;
     this.socket.removeAllListeners();
     this.socket.io.removeAllListeners();
     this.socket.disconnect();
     this.socket = null;
     this.sessionId = undefined;
+    this.currentSession = undefined;
     this.setState('disconnected');
   }
 
@@ -184,18 +216,44 @@ export class Signaling extends EventEmitter<SignalingEvents> {
   // attempt met the server shutting down). While reconnecting, if no session comes back within twice the
   // longest backoff, open the connection again from scratch.
   private watchReconnection(): void {
-    clearTimeout(this.watchdog);
+    this.cancelWatchdog?.();
+    this.cancelWatchdog = undefined;
     if (this.state !== 'reconnecting') return;
     const socket = this.socket;
-    this.watchdog = setTimeout(
-      () => {
-        if (this.socket !== socket || this.state !== 'reconnecting') return;
-        // A fresh connection; if the server is still away, keep reconnecting (and watching).
-        this.connect().catch(() => this.setState('reconnecting'));
-      },
-      2 * (this.options.reconnectionDelayMax ?? 5000),
-    );
+    this.cancelWatchdog = after(2 * (this.options.reconnectionDelayMax ?? 5000), () => {
+      if (this.socket !== socket || this.state !== 'reconnecting') return;
+      // A fresh connection; if the server is still away, keep reconnecting (and watching), unless the
+      // server refused us for good.
+      this.connect().catch((err: unknown) => {
+        if (err instanceof P2PError && FINAL_CODES.has(err.code)) return;
+        this.setState('reconnecting');
+      });
+    });
   }
+}
+
+// The server will not take these sessions back; reconnecting would only loop.
+const FINAL_REASONS: ReadonlySet<SessionEndReason> = new Set([
+  'logout',
+  'token-expired',
+  'too-many-sessions',
+]);
+const FINAL_CODES: ReadonlySet<string> = new Set([
+  'UNAUTHENTICATED',
+  'TOO_MANY_SESSIONS',
+  'ACCOUNT_DISABLED',
+  'ORIGIN_NOT_ALLOWED',
+]);
+
+function endedError(reason: SessionEndReason): P2PError {
+  const codes: Record<SessionEndReason, ErrorCode> = {
+    logout: 'UNAUTHENTICATED',
+    'token-expired': 'UNAUTHENTICATED',
+    'too-many-sessions': 'TOO_MANY_SESSIONS',
+    'rate-limited': 'RATE_LIMITED',
+    'server-shutdown': 'UNAVAILABLE',
+  };
+  return new P2PError(codes[reason], `The server ended the session (${reason}).`, 'signaling');
 }
 
 function toSignalingError(err: Error & { data?: { code?: string } }): P2PError {

@@ -24,7 +24,7 @@ async function online(prefix: string, storage = memoryStorage()) {
   n += 1;
   const tag = `${prefix}${Date.now() % 100000}_${n}`;
   const account = { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
-  const client = createClient({ server: serverUrl, storage });
+  const client = createClient({ server: serverUrl, storage, reach: { policy: 'anyone' } });
   clients.push(client);
   const user = await client.register(account);
   await client.connect();
@@ -101,8 +101,10 @@ describe('the SDK in Chromium', () => {
     await until(() => mallory.client.users.some((u) => u.id === victim.user.id), 'presence');
     await mallory.client.conversation(victim.user.id).send('hi');
     const peers = (
-      mallory.client as unknown as { peers: Set<{ remoteUserId: string; channel: RTCDataChannel }> }
-    ).peers;
+      mallory.client as unknown as {
+        directory: { peers: Set<{ remoteUserId: string; channel: RTCDataChannel }> };
+      }
+    ).directory.peers;
     const channel = [...peers].find((p) => p.remoteUserId === victim.user.id)?.channel;
     for (const bad of [
       'nope',
@@ -123,7 +125,7 @@ describe('the SDK in Chromium', () => {
 
   it('keeps the session in localStorage by default, so a reload restores it', async () => {
     localStorage.removeItem('p2pchat.session');
-    const first = createClient({ server: serverUrl });
+    const first = createClient({ server: serverUrl, reach: { policy: 'anyone' } });
     clients.push(first);
     const tag = `ls${Date.now() % 100000}`;
     const user = await first.register({
@@ -132,7 +134,7 @@ describe('the SDK in Chromium', () => {
       password: 'a-long-password',
     });
     expect(localStorage.getItem('p2pchat.session')).to.contain(user.id);
-    const reloaded = createClient({ server: serverUrl });
+    const reloaded = createClient({ server: serverUrl, reach: { policy: 'anyone' } });
     clients.push(reloaded);
     expect((await reloaded.restore())?.id).to.equal(user.id);
     await reloaded.logout();

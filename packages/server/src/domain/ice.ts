@@ -8,6 +8,8 @@ export interface IceOptions {
   turnSecret: string | undefined;
   /** Lifetime of TURN credentials, seconds. */
   turnTtl: number;
+  /** Tell clients to use relay candidates only. */
+  relayOnly?: boolean;
 }
 
 // Without TURN the list never expires; clients re-fetch it once a day all the same.
@@ -29,7 +31,9 @@ export function iceServersFor(
     const username = `${expiry}:${userId}`;
     const credential = createHmac('sha1', options.turnSecret).update(username).digest('base64');
     iceServers.push({ urls: options.turnUrls, username, credential });
-    return { iceServers, ttl: options.turnTtl };
+    return options.relayOnly
+      ? { iceServers, ttl: options.turnTtl, relayOnly: true }
+      : { iceServers, ttl: options.turnTtl };
   }
   return { iceServers, ttl: STUN_ONLY_TTL };
 }

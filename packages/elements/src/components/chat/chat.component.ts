@@ -1,5 +1,16 @@
 import { randomId } from '@p2pchat/sdk';
-import type { ChatMessage, OnlineUser, P2PClient, PrivateUser, SignalingState } from '@p2pchat/sdk';
+import type {
+  ChatMessage,
+  ClientOptions,
+  ConnectionPolicy,
+  ConversationRequest,
+  ConversationState,
+  MessageStatus,
+  OnlineUser,
+  P2PClient,
+  PrivateUser,
+  SignalingState,
+} from '@p2pchat/sdk';
 import { html, LitElement, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
@@ -36,6 +47,10 @@ const MAX_KEPT_MESSAGES = 500;
  * @prop {StringOverrides} strings - Replacement texts (i18n).
  * @attr locale - The locale for times (default: the browser's).
  * @attr theme - `dark` or `light` forces that palette; unset follows `prefers-color-scheme`.
+ * @attr relay-only - Privacy mode: connections go through the server's TURN relay only, so peers never
+ *   learn your address, and no avatar picture is loaded from another host.
+ * @attr connection-policy - Who may connect without asking: `anyone`, `contacts` (people you wrote to or
+ *   accepted; the default) or `ask`. Others appear as conversation requests to accept or decline.
  *
  * @fires {P2PLogoutEvent} p2p-logout - The user logged out.
  * @fires {P2PLoginEvent} p2p-login - (from the inner `<p2p-login>`) the user logged in.
@@ -43,6 +58,9 @@ const MAX_KEPT_MESSAGES = 500;
  * @csspart frame - The outer box.
  * @csspart header - Who you are, your status, connection state and actions.
  * @csspart connection - The connection state.
+ * @csspart requests - Conversation requests waiting for an answer.
+ * @csspart request - Each request, with its accept and decline buttons.
+ * @csspart path - The state of the open conversation's connection (reconnecting, waiting to be accepted).
  * @csspart user-list - The list of online users.
  * @csspart user - Each online user's button.
  * @csspart avatar - Every avatar.
@@ -78,6 +96,10 @@ export class P2PChatElement extends LitElement {
   @property() locale: string | undefined;
   /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  /** Relay-only (privacy) mode for the element's own client; see the `relay-only` attribute. */
+  @property({ type: Boolean, attribute: 'relay-only' }) relayOnly = false;
+  /** Who may connect without asking; see the `connection-policy` attribute. */
+  @property({ attribute: 'connection-policy' }) connectionPolicy: ConnectionPolicy | undefined;
 
   @state() private phase: 'loading' | 'logged-out' | 'ready' = 'loading';
   @state() private me: PrivateUser | null = null;
@@ -87,6 +109,9 @@ export class P2PChatElement extends LitElement {
   @state() private conversations = new Map<string, ConversationView>();
   @state() private editing = false;
   @state() private profileError = '';
+  @state() private requests: ConversationRequest[] = [];
+  @state() private paths = new Map<string, ConversationState>();
+  @state() private announcement = '';
   @query('p2p-composer') private composer: P2PComposerElement | undefined;
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
@@ -96,7 +121,24 @@ export class P2PChatElement extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('strings')) this.t = mergeStrings(this.strings);
+    const client = this.clients.client;
+    if (client && this.connectionPolicy && client.connectionPolicy !== this.connectionPolicy)
+      client.connectionPolicy = this.connectionPolicy;
   }
+
+  /** @internal The options of the client this element makes for itself (from `server`). */
+  ownClientOptions = (): Omit<ClientOptions, 'server'> => ({
+    relayOnly: this.relayOnly,
+    reach: { policy: this.connectionPolicy ?? 'contacts' },
+  });
+
+  // Pictures come from other hosts, which would learn the reader's address: none in relay-only mode.
+  private get pictures(): boolean {
+    return !(this.relayOnly || this.clients.client?.relayOnly);
+  }
+
+  // A message of ours that send() left pending: the SDK's id → the id in the list.
+  private readonly pendingIds = new Map<string, { userId: string; uiId: string }>();
 
   private subscribe(client: P2PClient): () => void {
     const offs = [
@@ -105,6 +147,16 @@ export class P2PChatElement extends LitElement {
       client.on('connection', (s) => (this.connection = s)),
       client.on('message', (m) => this.onMessage(m)),
       client.on('typing', ({ userId, typing }) => this.patch(userId, (c) => ({ ...c, typing }))),
+      client.on('requests', (list) => (this.requests = list)),
+      client.on('request', (r) => {
+        this.announcement = format(this.t.wantsToChat, { name: this.nameOf(r.userId, r.username) });
+      }),
+      client.on('conversation:state', ({ userId, state }) => {
+        const next = new Map(this.paths);
+        next.set(userId, state);
+        this.paths = next;
+      }),
+      client.on('status', (s) => this.onStatus(s)),
       client.on('presence:offline', (userId) => {
         if (this.conversations.has(userId))
           this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
@@ -113,6 +165,8 @@ export class P2PChatElement extends LitElement {
     this.me = client.user;
     this.users = client.users;
     this.connection = client.connectionState;
+    this.requests = client.requests;
+    if (this.connectionPolicy) client.connectionPolicy = this.connectionPolicy;
     void this.start(client);
     return () => offs.forEach((off) => off());
   }
@@ -151,6 +205,7 @@ export class P2PChatElement extends LitElement {
       ${this.header()}
       <div class=${`body ${this.active ? 'in-conversation' : ''}`}>
         <nav part="user-list" aria-labelledby="online-heading">
+          ${this.requestList()}
           <h2 id="online-heading">${t.onlineUsers}</h2>
           ${
             others.length === 0
@@ -162,7 +217,59 @@ export class P2PChatElement extends LitElement {
         </nav>
         ${this.conversationView()}
       </div>
+      <div class="visually-hidden" role="status">${this.announcement}</div>
     </div>`;
+  }
+
+  private requestList() {
+    const t = this.t;
+    if (this.requests.length === 0) return nothing;
+    return html`<section part="requests" class="requests" aria-labelledby="requests-heading">
+      <h2 id="requests-heading">${t.requestsHeading}</h2>
+      <ul>
+        ${this.requests.map((r) => {
+          const name = this.nameOf(r.userId, r.username);
+          return html`<li part="request">
+            <span dir="auto">${format(t.wantsToChat, { name })}</span>
+            <span class="actions">
+              <button
+                type="button"
+                class="primary"
+                aria-label=${`${t.accept}: ${name}`}
+                @click=${() => this.answer(r.userId, true)}
+              >
+                ${t.accept}
+              </button>
+              <button
+                type="button"
+                aria-label=${`${t.decline}: ${name}`}
+                @click=${() => this.answer(r.userId, false)}
+              >
+                ${t.decline}
+              </button>
+            </span>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
+  }
+
+  private answer(userId: string, accept: boolean): void {
+    const client = this.clients.client;
+    if (!client) return;
+    if (accept) {
+      client.accept(userId);
+      this.open(userId);
+    } else {
+      client.decline(userId);
+    }
+  }
+
+  private pathText(userId: string, name: string): string {
+    const state = this.paths.get(userId);
+    if (state === 'requested') return format(this.t.waitingForAccept, { name });
+    if (state === 'reconnecting') return this.t.pathReconnecting;
+    return '';
   }
 
   private header() {
@@ -172,13 +279,19 @@ export class P2PChatElement extends LitElement {
     // A div, not <header>: inside an element it would count as the page's banner landmark.
     return html`<div class="header" part="header">
       <div class="who">
-        ${avatar(me.displayName, me.avatarUrl)}
+        ${avatar(me.displayName, me.avatarUrl, this.pictures)}
         <div>
           <div class="name" dir="auto">${me.displayName}</div>
           <div class="status" dir="auto">${me.status}</div>
         </div>
       </div>
-      <span class="connection" part="connection" role="status">${t[this.connection]}</span>
+      <span class="connection" part="connection" role="status"
+        >${t[this.connection]}${
+          this.relayOnly || this.clients.client?.relayOnly
+            ? html`<span class="visually-hidden">. ${t.relayOnlyOn}</span>`
+            : nothing
+        }</span
+      >
       <button
         type="button"
         aria-expanded=${this.editing ? 'true' : 'false'}
@@ -226,7 +339,7 @@ export class P2PChatElement extends LitElement {
         title=${format(t.startChat, { name: u.displayName })}
         @click=${() => this.open(u.id)}
       >
-        ${avatar(u.displayName, u.avatarUrl)}
+        ${avatar(u.displayName, u.avatarUrl, this.pictures)}
         <span class="text"
           ><span class="name" dir="auto">${u.displayName}</span
           ><span class="status" dir="auto">${u.status}</span></span
@@ -256,6 +369,7 @@ export class P2PChatElement extends LitElement {
         <button type="button" class="back" @click=${() => this.close()}>${t.back}</button>
         <h2 dir="auto">${name}</h2>
       </div>
+      <p class="path" part="path" role="status">${this.pathText(id, name)}</p>
       <p2p-message-list
         part="messages"
         theme=${this.theme ?? nothing}
@@ -278,9 +392,11 @@ export class P2PChatElement extends LitElement {
     </section>`;
   }
 
-  private nameOf(userId: string): string {
+  private nameOf(userId: string, fallback = '…'): string {
     return (
-      this.users.find((u) => u.id === userId)?.displayName ?? this.knownNames.get(userId) ?? '…'
+      this.users.find((u) => u.id === userId)?.displayName ??
+      this.knownNames.get(userId) ??
+      fallback
     );
   }
 
@@ -338,18 +454,30 @@ export class P2PChatElement extends LitElement {
     if (!client) return;
     const id = `own-${randomId()}`;
     this.push(userId, { id, kind: 'own', body, at: Date.now(), state: 'sending' }, false);
-    const mark = (s: UiMessage['state']) =>
-      this.patch(userId, (c) => ({
-        ...c,
-        messages: c.messages.map((m) => (m.id === id ? { ...m, state: s } : m)),
-      }));
     try {
-      await client.conversation(userId).send(body);
-      mark('delivered');
+      const sent = await client.conversation(userId).send(body);
+      // Pending: the path is being restored and the SDK sends it again; its status event tells the end.
+      if (sent.status === 'pending') this.pendingIds.set(sent.id, { userId, uiId: id });
+      else this.mark(userId, id, 'delivered');
     } catch (err) {
-      mark('failed');
+      this.mark(userId, id, 'failed');
       this.system(userId, errorText(this.t, err));
     }
+  }
+
+  private mark(userId: string, uiId: string, state: UiMessage['state']): void {
+    this.patch(userId, (c) => ({
+      ...c,
+      messages: c.messages.map((m) => (m.id === uiId ? { ...m, state } : m)),
+    }));
+  }
+
+  private onStatus(s: MessageStatus): void {
+    const ours = this.pendingIds.get(s.id);
+    if (!ours || s.status === 'pending') return;
+    this.pendingIds.delete(s.id);
+    this.mark(ours.userId, ours.uiId, s.status);
+    if (s.status === 'failed' && s.error) this.system(ours.userId, errorText(this.t, s.error));
   }
 
   private toggleEditing(): void {

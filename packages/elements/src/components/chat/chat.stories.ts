@@ -49,6 +49,14 @@ const openBob = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
 
 export const LoggedOut: StoryObj = { render: () => chat({ user: null }) };
 export const EmptyList: StoryObj = { render: () => chat({ user: me() }) };
+export const ConversationRequest: StoryObj = {
+  render: () =>
+    chat({
+      user: me(),
+      users: [bob],
+      requests: [{ userId: 'bob', username: 'bob', at: Date.parse('2026-01-01T10:00:00Z') }],
+    }),
+};
 export const ManyUsers: StoryObj = { render: () => chat({ user: me(), users: crowd }) };
 export const LongConversation: StoryObj = {
   render: () => chat({ user: me(), users: [bob], incoming: long }),

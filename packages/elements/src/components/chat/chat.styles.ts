@@ -136,6 +136,25 @@ export const chatStyles = css`
   .back {
     display: none;
   }
+  .requests li {
+    display: grid;
+    gap: calc(var(--_space) / 2);
+    padding: calc(var(--_space) / 2) 0;
+    border-bottom: 1px solid var(--_border);
+  }
+  .requests .actions {
+    display: flex;
+    gap: calc(var(--_space) / 2);
+  }
+  .path {
+    margin: 0;
+    padding: 0 var(--_space);
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+  .path:empty {
+    display: none;
+  }
   .typing {
     min-height: 1.5em;
     padding: 0 var(--_space);

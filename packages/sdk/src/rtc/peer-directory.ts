@@ -1,0 +1,400 @@
+import { P2PError } from '../errors.js';
+import { Backoff, after } from '../internal/timers.js';
+import type { OnlineUser, Roster } from '../presence/roster.js';
+import type { RelayedSignal, SignalBody } from '../protocol/socket.js';
+import type { ReachPolicy } from '../reach/reach-policy.js';
+import type { Signaling } from '../signaling/signaling.js';
+import type { Frame } from './frames.js';
+import { FRAME_VERSION } from './frames.js';
+import type { IceServerCache } from './ice-servers.js';
+import { DROPPED, PeerSession } from './peer-session.js';
+import type { PeerState, RTCPeerConnectionConstructor } from './peer-session.js';
+import { selectedPath } from './relay.js';
+
+/** A change of a peer connection's state. */
+export interface PeerStateChange {
+  userId: string;
+  sessionId: string;
+  state: PeerState;
+}
+
+/** Someone not allowed by your connection policy wants to talk: nothing was answered yet. */
+export interface ConversationRequest {
+  userId: string;
+  username: string;
+  /** When the first offer came, ms since the epoch. */
+  at: number;
+}
+
+/** What the directory needs from its client. */
+export interface DirectoryHost {
+  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
+  rtcConfig: RTCConfiguration & Record<string, unknown>;
+  /** Relay-only by the application's choice (the server may require it too). */
+  relayOnly: boolean;
+  selfId(): string | undefined;
+  onFrame(peer: PeerSession, frame: Frame): void;
+  onPeer(peer: PeerSession, change: PeerStateChange): void;
+  onRequests(requests: ConversationRequest[], added?: ConversationRequest): void;
+  /** Whether the application holds a conversation with the user (so a dropped connection is reopened). */
+  wantsConversation(userId: string): boolean;
+  /** A conversation with the user, made if needed. */
+  touchConversation(userId: string): void;
+  onError(error: P2PError): void;
+}
+
+// Bounds on what strangers can make us hold: offers waiting for the user, and signals per held session.
+const MAX_HELD_SESSIONS = 100;
+const MAX_HELD_SIGNALS = 64;
+const REOPEN = { baseMs: 250, maxMs: 8_000, attempts: 8 } as const;
+
+const key = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
+
+/**
+ * Every peer connection of the client, one per remote session: opened on demand, answered according to the
+ * connection policy (a stranger's offer is held as a conversation request), reopened with backoff after a
+ * drop, and moved to fresh TURN credentials before the old ones expire.
+ */
+export class PeerDirectory {
+  private readonly peers = new Set<PeerSession>();
+  private readonly reopen = new Map<string, Backoff>();
+  // Offers (and the candidates after them) from sessions whose user has not been accepted yet.
+  private readonly held = new Map<string, { from: RelayedSignal['from']; bodies: SignalBody[] }>();
+  private readonly requestList = new Map<string, ConversationRequest>();
+  // Signals for a session whose connection is being made (fresh ICE servers are being fetched).
+  private readonly creating = new Map<string, SignalBody[]>();
+
+  constructor(
+    private readonly host: DirectoryHost,
+    private readonly signaling: Signaling,
+    private readonly roster: Roster,
+    private readonly ice: IceServerCache,
+    private readonly reach: ReachPolicy,
+  ) {
+    ice.on('refreshed', (servers) => void this.renewCredentials(servers));
+  }
+
+  /** Conversation requests waiting for the user, oldest first. */
+  get requests(): ConversationRequest[] {
+    return [...this.requestList.values()];
+  }
+
+  /** Open (or opening) peer sessions of a user. */
+  peersOf(userId: string): PeerSession[] {
+    return [...this.peers].filter((p) => p.remoteUserId === userId && p.state !== 'closed');
+  }
+
+  /** Open sessions of a user, right now. */
+  openPeersOf(userId: string): PeerSession[] {
+    return this.peersOf(userId).filter((p) => p.state === 'open');
+  }
+
+  /** Whether a dropped connection to the user is being reopened. */
+  reopening(userId: string): boolean {
+    return this.reopen.get(userId)?.scheduled ?? false;
+  }
+
+  /** Accepts a conversation request: the user may reach you, and their held offers are answered now. */
+  accept(userId: string): void {
+    this.reach.allow(userId);
+    this.dropRequest(userId);
+    for (const [k, h] of [...this.held]) {
+      if (h.from.userId !== userId) continue;
+      this.held.delete(k);
+      this.host.touchConversation(userId);
+      void this.create(h.from.userId, h.from.sessionId, false, h.bodies);
+    }
+  }
+
+  /** Declines a request (and later ones, until accepted); the peer is told. With `block`, ignored silently. */
+  decline(userId: string, block = false): void {
+    if (block) this.reach.block(userId);
+    else this.reach.decline(userId);
+    this.dropRequest(userId);
+    for (const [k, h] of [...this.held]) {
+      if (h.from.userId !== userId) continue;
+      this.held.delete(k);
+      if (!block) this.sendTo(h.from, { type: 'decline' });
+    }
+    for (const p of this.peersOf(userId)) p.close('local disconnect', !block);
+  }
+
+  /** Handles a signal relayed by the server. */
+  onSignal(signal: RelayedSignal): void {
+    const { from } = signal;
+    const me = this.host.selfId();
+    if (!me || from.userId === me) return; // conversations with oneself: not supported
+    const body = { type: signal.type, data: signal.data } as SignalBody;
+    const k = key(from.userId, from.sessionId);
+    const queued = this.creating.get(k);
+    if (queued) {
+      queued.push(body);
+      return;
+    }
+    const held = this.held.get(k);
+    if (held) {
+      if (body.type === 'bye') {
+        this.held.delete(k);
+        if (![...this.held.values()].some((h) => h.from.userId === from.userId))
+          this.dropRequest(from.userId);
+      } else if (held.bodies.length < MAX_HELD_SIGNALS) {
+        held.bodies.push(body);
+      }
+      return;
+    }
+    let peer = this.peersOf(from.userId).find((p) => p.remoteSessionId === from.sessionId);
+    // A connection that died without telling us (some implementations fire no event) gives way to a new one.
+    if (peer && peer.pc.signalingState === 'closed') {
+      peer.close('connection closed');
+      peer = undefined;
+    }
+    if (peer) {
+      void peer.handleSignal(body);
+      return;
+    }
+    if (body.type !== 'offer') return; // stray signals of a connection we no longer hold
+    const decision = this.reach.decide(from.userId);
+    if (decision === 'ignore') return;
+    if (decision === 'decline') {
+      this.sendTo(from, { type: 'decline' });
+      return;
+    }
+    if (decision === 'ask') {
+      this.hold(from, body);
+      return;
+    }
+    this.host.touchConversation(from.userId);
+    void this.create(from.userId, from.sessionId, false, [body], decision === 'answer-relay');
+  }
+
+  /**
+   * Opens connections to every session of the user; resolves once one is open. A first attempt that fails
+   * outright (ICE gave up) is tried once more while time remains, as transient failures are common.
+   */
+  async open(userId: string, timeoutMs: number, retry = true): Promise<PeerSession[]> {
+    const started = Date.now();
+    if (this.openPeersOf(userId).length > 0) return this.openPeersOf(userId);
+    if (this.signaling.state !== 'connected') {
+      throw new P2PError('NOT_CONNECTED', 'Connect first: call client.connect().', 'signaling');
+    }
+    const online = this.roster.get(userId);
+    if (!online || userId === this.host.selfId()) {
+      throw new P2PError('PEER_UNAVAILABLE', 'That user is not online.', 'rtc');
+    }
+    // Writing to someone is consent to be reached by them.
+    this.reach.allow(userId);
+    if (this.requestList.has(userId)) this.accept(userId);
+    await Promise.all(
+      online.sessions
+        .filter((s) => !this.peersOf(userId).some((p) => p.remoteSessionId === s))
+        .map((s) => this.create(userId, s, true, [])),
+    );
+    return new Promise<PeerSession[]>((resolve, reject) => {
+      let lastError: P2PError | undefined;
+      let cancelTimer = () => {};
+      const arm = (ms: number) => {
+        cancelTimer = after(ms, () => {
+          // A request waits for the user however long they take (it ends if they go or decline).
+          if (this.peersOf(userId).some((p) => p.state === 'requested')) return arm(timeoutMs);
+          stop();
+          reject(
+            new P2PError(
+              'CONNECTION_FAILED',
+              'Could not open a connection to that user in time.',
+              'rtc',
+            ),
+          );
+        });
+      };
+      arm(timeoutMs);
+      const check = (peer?: PeerSession) => {
+        if (peer && peer.remoteUserId !== userId) return;
+        const open = this.openPeersOf(userId);
+        if (open.length > 0) {
+          stop();
+          resolve(open);
+          return;
+        }
+        if (this.peersOf(userId).length > 0) return;
+        stop();
+        const reason = peer?.closeReason;
+        if (reason === 'peer declined')
+          return reject(
+            new P2PError('PEER_DECLINED', 'The user declined the conversation.', 'peer'),
+          );
+        if (reason === 'relay failed' && lastError) return reject(lastError);
+        const left = timeoutMs - (Date.now() - started);
+        if (retry && left > 1000 && this.roster.get(userId)) {
+          resolve(this.open(userId, left, false));
+          return;
+        }
+        reject(new P2PError('CONNECTION_FAILED', 'The connection to that user failed.', 'rtc'));
+      };
+      const onError = (err: P2PError) => (lastError = err);
+      const stop = () => {
+        cancelTimer();
+        this.waiters.delete(check);
+        this.errorWaiters.delete(onError);
+      };
+      this.waiters.add(check);
+      this.errorWaiters.add(onError);
+      check();
+    });
+  }
+
+  private readonly waiters = new Set<(peer?: PeerSession) => void>();
+  private readonly errorWaiters = new Set<(err: P2PError) => void>();
+
+  /** After signaling (re)connected: tell every open peer our new session id; resume ICE restarts. */
+  onSession(sessionId: string): void {
+    for (const peer of this.peers) {
+      peer.send({ t: 'hello', v: FRAME_VERSION, sessionId });
+      peer.resumeRestart();
+    }
+  }
+
+  /** A user's sessions changed: connections to sessions that closed are dropped now, not on a timeout. */
+  onSessions(user: OnlineUser, before: string[]): void {
+    const gone = before.filter((id) => !user.sessions.includes(id));
+    for (const peer of this.peersOf(user.id))
+      if (gone.includes(peer.remoteSessionId)) peer.close('peer session closed');
+    for (const [k, h] of [...this.held])
+      if (h.from.userId === user.id && gone.includes(h.from.sessionId)) this.held.delete(k);
+  }
+
+  /** A user went offline. */
+  onOffline(userId: string): void {
+    for (const peer of this.peersOf(userId)) peer.close('peer offline');
+    this.reopen.get(userId)?.reset();
+    for (const [k, h] of [...this.held]) if (h.from.userId === userId) this.held.delete(k);
+    this.dropRequest(userId);
+  }
+
+  /** Closes every connection (telling the peers) and forgets held requests. */
+  closeAll(): void {
+    for (const peer of [...this.peers]) peer.close('local disconnect', true);
+    for (const b of this.reopen.values()) b.reset();
+    this.reopen.clear();
+    this.held.clear();
+    this.creating.clear();
+    if (this.requestList.size > 0) {
+      this.requestList.clear();
+      this.host.onRequests([]);
+    }
+  }
+
+  private hold(from: RelayedSignal['from'], offer: SignalBody): void {
+    if (this.held.size >= MAX_HELD_SESSIONS) return; // too many strangers at once: ignore the rest
+    this.held.set(key(from.userId, from.sessionId), { from, bodies: [offer] });
+    this.sendTo(from, { type: 'hold' });
+    if (this.requestList.has(from.userId)) return;
+    const request: ConversationRequest = {
+      userId: from.userId,
+      username: from.username,
+      at: Date.now(),
+    };
+    this.requestList.set(from.userId, request);
+    this.host.onRequests(this.requests, request);
+  }
+
+  private dropRequest(userId: string): void {
+    if (this.requestList.delete(userId)) this.host.onRequests(this.requests);
+  }
+
+  private sendTo(to: RelayedSignal['from'], body: SignalBody): void {
+    this.signaling.send({ to: to.userId, toSession: to.sessionId, ...body }).catch(() => undefined);
+  }
+
+  // Makes a connection to one remote session, with fresh ICE servers (fetched first if they are stale, so
+  // the answering side never uses expired TURN credentials), then feeds it the signals that came meanwhile.
+  private async create(
+    userId: string,
+    sessionId: string,
+    initiator: boolean,
+    signals: SignalBody[],
+    relayForStranger = false,
+  ): Promise<void> {
+    const RTCPeerConnectionImpl = this.host.RTCPeerConnection;
+    if (!RTCPeerConnectionImpl) {
+      this.host.onError(
+        new P2PError(
+          'NO_WEBRTC',
+          'No RTCPeerConnection here: pass rtc.RTCPeerConnection to createClient.',
+          'rtc',
+        ),
+      );
+      return;
+    }
+    const k = key(userId, sessionId);
+    this.creating.set(k, signals);
+    const iceServers = await this.ice.get().catch((err: unknown) => {
+      this.host.onError(
+        err instanceof P2PError
+          ? err
+          : new P2PError('NETWORK', 'Could not fetch the ICE servers.', 'rtc', { cause: err }),
+      );
+      return this.ice.known;
+    });
+    const queued = this.creating.get(k);
+    this.creating.delete(k);
+    if (!queued || !this.host.selfId()) return; // logged out or disconnected meanwhile
+    const me = this.host.selfId() ?? '';
+    // Politeness must not change when session ids do (a server restart), so user ids decide it.
+    const polite = me === userId ? (this.signaling.sessionId ?? '') > sessionId : me > userId;
+    const relayOnly = this.host.relayOnly || this.ice.serverRequiresRelay || relayForStranger;
+    const peer: PeerSession = new PeerSession(
+      userId,
+      sessionId,
+      polite,
+      {
+        RTCPeerConnection: RTCPeerConnectionImpl,
+        config: { iceServers, ...this.host.rtcConfig },
+        relayOnly,
+        localSessionId: () => this.signaling.sessionId ?? '',
+        signal: (body) =>
+          this.signaling.send({ to: userId, toSession: peer.remoteSessionId, ...body }),
+        onFrame: (session, frame) => this.host.onFrame(session, frame),
+        onState: (session, state) => this.onPeerState(session, state),
+        onError: (_session, error) => {
+          for (const w of this.errorWaiters) w(error);
+          this.host.onError(error);
+        },
+      },
+      initiator,
+    );
+    this.peers.add(peer);
+    for (const body of queued) void peer.handleSignal(body);
+  }
+
+  private onPeerState(peer: PeerSession, state: PeerState): void {
+    if (state === 'open') this.reopen.get(peer.remoteUserId)?.reset();
+    if (state === 'closed') {
+      this.peers.delete(peer);
+      if (peer.closeReason && DROPPED.has(peer.closeReason)) this.scheduleReopen(peer.remoteUserId);
+    }
+    this.host.onPeer(peer, { userId: peer.remoteUserId, sessionId: peer.remoteSessionId, state });
+    for (const w of [...this.waiters]) w(peer);
+  }
+
+  // A connection that dropped while its user is still online is opened again, backing off with jitter.
+  private scheduleReopen(userId: string): void {
+    let backoff = this.reopen.get(userId);
+    if (!backoff) this.reopen.set(userId, (backoff = new Backoff(REOPEN)));
+    backoff.schedule(() => {
+      if (!this.roster.get(userId) || this.peersOf(userId).length > 0) return;
+      if (!this.host.wantsConversation(userId)) return;
+      this.open(userId, 20_000, false).catch(() => this.scheduleReopen(userId));
+    });
+  }
+
+  // New TURN credentials: connections that go through a relay move to them before the old ones expire
+  // (an ICE restart in browsers; a new connection where there is none).
+  private async renewCredentials(servers: RTCIceServer[]): Promise<void> {
+    for (const peer of [...this.peers]) {
+      if (peer.state !== 'open') continue;
+      const path = await selectedPath(peer.pc).catch(() => null);
+      if (path && (path.local.type === 'relay' || path.remote.type === 'relay'))
+        peer.restart('credentials renewed', servers);
+    }
+  }
+}
