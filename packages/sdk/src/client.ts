@@ -150,7 +150,8 @@ export class P2PClient {
       },
     );
     this.reachPolicy = new ReachPolicy(options.preferences ?? defaultPreferences(), options.reach);
-    const RTCPeerConnectionImpl =
+    // Looked up when a connection is made, never at construction (safe during server rendering).
+    const RTCPeerConnectionImpl = () =>
       options.rtc?.RTCPeerConnection ??
       (globalThis.RTCPeerConnection as RTCPeerConnectionConstructor | undefined);
     this.ice = new IceServerCache(
@@ -158,7 +159,7 @@ export class P2PClient {
         fetch: () =>
           this.account.authed<IceServersResponse>('GET', '/api/ice-servers', undefined, 'rtc'),
       },
-      { fixed: options.iceServers, escape: putsCredentialsInUrl(RTCPeerConnectionImpl) },
+      { fixed: options.iceServers, escape: () => putsCredentialsInUrl(RTCPeerConnectionImpl()) },
     );
     this.signaling = new Signaling(server, () => this.account.currentToken, options.signaling);
     this.directory = new PeerDirectory(
@@ -282,6 +283,7 @@ export class P2PClient {
     const current = this.signaling.currentSession;
     if (current && this.signaling.state === 'connected') return Promise.resolve(current);
     if (this.connecting) return this.connecting;
+    this.watchNetwork();
     const attempt = (async () => {
       await this.ice.get().catch((err: unknown) => this.emitError(err));
       return this.signaling.connect();
@@ -361,6 +363,17 @@ export class P2PClient {
   }
 
   // ---- internals -----------------------------------------------------------------------------------
+
+  private watchingNetwork = false;
+
+  // A browser that comes back online (Wi-Fi back, another network) restarts its live connections at once
+  // rather than waiting for the heartbeat to notice. Attached on the first connect, never at import.
+  private watchNetwork(): void {
+    const target = globalThis as { addEventListener?: (type: string, fn: () => void) => void };
+    if (this.watchingNetwork || typeof target.addEventListener !== 'function') return;
+    this.watchingNetwork = true;
+    target.addEventListener('online', () => this.directory.networkChanged());
+  }
 
   private self(): Sender {
     const user = this.account.user;

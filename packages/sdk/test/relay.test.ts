@@ -102,6 +102,34 @@ describe.skipIf(!coturn)('TURN and relay-only mode (Node, coturn)', () => {
     expect((await pathOf(ada.client, bob.user.id))?.local.type).toBe('relay');
   });
 
+  it('answers a stranger at once over relays only when the policy says "relay"', async () => {
+    const h = await server();
+    const ada = await user(h, 'ada');
+    const bob = await user(h, 'bob', { reach: { policy: 'contacts', strangers: 'relay' } });
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id));
+    const fromBob: string[] = [];
+    type Relayed = { type: string; data: unknown };
+    const signaling = (
+      ada.client as unknown as { signaling: { on(e: 'signal', f: (s: Relayed) => void): void } }
+    ).signaling;
+    signaling.on('signal', (s) => {
+      if (s.type === 'candidate' && s.data)
+        fromBob.push((s.data as { candidate: string }).candidate);
+      if (s.type === 'answer')
+        for (const line of (s.data as { sdp: string }).sdp.split(/\r?\n/))
+          if (line.startsWith('a=candidate:')) fromBob.push(line);
+    });
+    const sent = await ada.client.conversation(bob.user.id).send('no request needed');
+    expect(sent.status).toBe('delivered');
+    expect(bob.client.requests).toEqual([]);
+    expect(fromBob.length).toBeGreaterThan(0);
+    expect(fromBob.filter((c) => !/ typ relay/.test(c))).toEqual([]);
+    expect((await pathOf(bob.client, ada.user.id))?.local).toEqual({
+      type: 'relay',
+      address: turn.relayIp,
+    });
+  });
+
   it.each([
     [
       'a wrong credential',

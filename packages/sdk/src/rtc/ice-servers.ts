@@ -34,8 +34,8 @@ export class IceServerCache extends EventEmitter<IceServerEvents> {
     private readonly options: {
       /** ICE servers given by the application: used as they are, never fetched. */
       fixed?: RTCIceServer[] | undefined;
-      /** Escape TURN usernames and credentials for an implementation that puts them in a URL. */
-      escape: boolean;
+      /** Whether to escape TURN usernames and credentials (for an implementation that puts them in a URL). */
+      escape: () => boolean;
     },
   ) {
     super();
@@ -104,7 +104,7 @@ export class IceServerCache extends EventEmitter<IceServerEvents> {
   }
 
   private adapt(servers: RTCIceServer[]): RTCIceServer[] {
-    if (!this.options.escape) return servers;
+    if (!this.options.escape()) return servers;
     return servers.map((s) =>
       s.username === undefined && s.credential === undefined
         ? s

@@ -28,7 +28,8 @@ export interface ConversationRequest {
 
 /** What the directory needs from its client. */
 export interface DirectoryHost {
-  RTCPeerConnection: RTCPeerConnectionConstructor | undefined;
+  /** The WebRTC implementation, looked up when a connection is made. */
+  RTCPeerConnection(): RTCPeerConnectionConstructor | undefined;
   rtcConfig: RTCConfiguration & Record<string, unknown>;
   /** Relay-only by the application's choice (the server may require it too). */
   relayOnly: boolean;
@@ -253,6 +254,11 @@ export class PeerDirectory {
     }
   }
 
+  /** The device's network changed: every live connection restarts its ICE (or is rebuilt). */
+  networkChanged(): void {
+    for (const peer of [...this.peers]) peer.restart('path lost');
+  }
+
   /** A user's sessions changed: connections to sessions that closed are dropped now, not on a timeout. */
   onSessions(user: OnlineUser, before: string[]): void {
     const gone = before.filter((id) => !user.sessions.includes(id));
@@ -314,7 +320,7 @@ export class PeerDirectory {
     signals: SignalBody[],
     relayForStranger = false,
   ): Promise<void> {
-    const RTCPeerConnectionImpl = this.host.RTCPeerConnection;
+    const RTCPeerConnectionImpl = this.host.RTCPeerConnection();
     if (!RTCPeerConnectionImpl) {
       this.host.onError(
         new P2PError(
