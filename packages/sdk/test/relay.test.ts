@@ -48,6 +48,23 @@ async function pathOf(client: P2PClient, userId: string) {
   return selectedPath(peer.pc);
 }
 
+// Every candidate a client is told about by signaling: trickled ones, and those inside descriptions.
+function candidatesAt(client: P2PClient): string[] {
+  const candidates: string[] = [];
+  type Relayed = { type: string; data: unknown };
+  const signaling = (
+    client as unknown as { signaling: { on(e: 'signal', f: (s: Relayed) => void): void } }
+  ).signaling;
+  signaling.on('signal', (s) => {
+    if (s.type === 'candidate' && s.data)
+      candidates.push((s.data as { candidate: string }).candidate);
+    if (s.type === 'offer' || s.type === 'answer')
+      for (const line of (s.data as { sdp: string }).sdp.split(/\r?\n/))
+        if (line.startsWith('a=candidate:')) candidates.push(line);
+  });
+  return candidates;
+}
+
 function received(client: P2PClient): string[] {
   const bodies: string[] = [];
   client.on('message', (m: ChatMessage) => bodies.push(m.body));
@@ -83,19 +100,8 @@ describe.skipIf(!coturn)('TURN and relay-only mode (Node, coturn)', () => {
     const ada = await user(h, 'ada', { relayOnly: true });
     const bob = await user(h, 'bob');
     await until(() => ada.client.users.some((u) => u.id === bob.user.id));
-    const candidates: string[] = [];
-    // What bob's side is told about ada: every candidate in every signal it receives from her.
-    type Relayed = { type: string; data: unknown };
-    const signaling = (
-      bob.client as unknown as { signaling: { on(e: 'signal', f: (s: Relayed) => void): void } }
-    ).signaling;
-    signaling.on('signal', (s) => {
-      if (s.type === 'candidate' && s.data)
-        candidates.push((s.data as { candidate: string }).candidate);
-      if (s.type === 'offer' || s.type === 'answer')
-        for (const line of (s.data as { sdp: string }).sdp.split(/\r?\n/))
-          if (line.startsWith('a=candidate:')) candidates.push(line);
-    });
+    // what bob's side is told about ada
+    const candidates = candidatesAt(bob.client);
     await ada.client.conversation(bob.user.id).send('hi');
     expect(candidates.length).toBeGreaterThan(0);
     expect(candidates.filter((c) => !/ typ relay/.test(c))).toEqual([]);
@@ -107,18 +113,7 @@ describe.skipIf(!coturn)('TURN and relay-only mode (Node, coturn)', () => {
     const ada = await user(h, 'ada');
     const bob = await user(h, 'bob', { reach: { policy: 'contacts', strangers: 'relay' } });
     await until(() => ada.client.users.some((u) => u.id === bob.user.id));
-    const fromBob: string[] = [];
-    type Relayed = { type: string; data: unknown };
-    const signaling = (
-      ada.client as unknown as { signaling: { on(e: 'signal', f: (s: Relayed) => void): void } }
-    ).signaling;
-    signaling.on('signal', (s) => {
-      if (s.type === 'candidate' && s.data)
-        fromBob.push((s.data as { candidate: string }).candidate);
-      if (s.type === 'answer')
-        for (const line of (s.data as { sdp: string }).sdp.split(/\r?\n/))
-          if (line.startsWith('a=candidate:')) fromBob.push(line);
-    });
+    const fromBob = candidatesAt(ada.client);
     const sent = await ada.client.conversation(bob.user.id).send('no request needed');
     expect(sent.status).toBe('delivered');
     expect(bob.client.requests).toEqual([]);

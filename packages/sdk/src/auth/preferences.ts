@@ -1,3 +1,5 @@
+import { localStorageWorks } from './storage.js';
+
 /**
  * Where the client keeps small per-account settings between loads (who may reach you, whom you declined).
  * Synchronous, like `localStorage`; implement it for other places.
@@ -51,12 +53,5 @@ export function localStoragePreferences(storage?: Storage): PreferenceStorage {
 
 /** The default: `localStorage` where it works, memory elsewhere. Decided when called, not on import. */
 export function defaultPreferences(): PreferenceStorage {
-  try {
-    const probe = '__p2pchat_probe__';
-    globalThis.localStorage.setItem(probe, '1');
-    globalThis.localStorage.removeItem(probe);
-    return localStoragePreferences();
-  } catch {
-    return memoryPreferences();
-  }
+  return localStorageWorks() ? localStoragePreferences() : memoryPreferences();
 }

@@ -75,14 +75,19 @@ export function localStorageSession(key = 'p2pchat.session', storage?: Storage):
   };
 }
 
-/** The default storage: `localStorage` where it works, memory elsewhere. Decided when called, not on import. */
-export function defaultStorage(): SessionStorage {
+/** Whether `localStorage` can be written here (not in Node, not when blocked). Decided when called. */
+export function localStorageWorks(): boolean {
   try {
     const probe = '__p2pchat_probe__';
     globalThis.localStorage.setItem(probe, '1');
     globalThis.localStorage.removeItem(probe);
-    return localStorageSession();
+    return true;
   } catch {
-    return memoryStorage();
+    return false;
   }
+}
+
+/** The default storage: `localStorage` where it works, memory elsewhere. Decided when called, not on import. */
+export function defaultStorage(): SessionStorage {
+  return localStorageWorks() ? localStorageSession() : memoryStorage();
 }
