@@ -102,6 +102,33 @@ export async function registerIn(
   await page.locator('p2p-chat .header .name').waitFor();
 }
 
+/** Two people, each in a browser context of their own, registered on the demo page of `url`. */
+export async function twoPeople(browser: Browser, url: string) {
+  const [ctxA, ctxB] = [await browser.newContext(), await browser.newContext()];
+  const [ada, bob] = [await ctxA.newPage(), await ctxB.newPage()];
+  const [a, b] = [person('ada'), person('bob')];
+  await ada.goto(`${url}/`);
+  await registerIn(ada, a);
+  await bob.goto(`${url}/`);
+  await registerIn(bob, b);
+  return {
+    ada,
+    bob,
+    a,
+    b,
+    async close() {
+      await ctxA.close();
+      await ctxB.close();
+    },
+  };
+}
+
+/** Types a message into the open conversation of a page's <p2p-chat> and sends it with Enter. */
+export async function sendIn(page: Page, text: string): Promise<void> {
+  await page.locator('p2p-chat p2p-composer textarea').fill(text);
+  await page.locator('p2p-chat p2p-composer textarea').press('Enter');
+}
+
 let n = 0;
 export function person(prefix: string) {
   n += 1;

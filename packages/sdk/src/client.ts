@@ -366,13 +366,16 @@ export class P2PClient {
 
   private watchingNetwork = false;
 
-  // A browser that comes back online (Wi-Fi back, another network) restarts its live connections at once
-  // rather than waiting for the heartbeat to notice. Attached on the first connect, never at import.
+  // A browser that comes back online or changes network (Wi-Fi to cellular) restarts its live connections
+  // at once rather than waiting for the heartbeat to notice. Attached on the first connect, never at import.
   private watchNetwork(): void {
-    const target = globalThis as { addEventListener?: (type: string, fn: () => void) => void };
-    if (this.watchingNetwork || typeof target.addEventListener !== 'function') return;
+    type Target = { addEventListener?: (type: string, fn: () => void) => void };
+    const page = globalThis as Target & { navigator?: { connection?: Target } };
+    if (this.watchingNetwork || typeof page.addEventListener !== 'function') return;
     this.watchingNetwork = true;
-    target.addEventListener('online', () => this.directory.networkChanged());
+    const changed = () => this.directory.networkChanged();
+    page.addEventListener('online', changed);
+    page.navigator?.connection?.addEventListener?.('change', changed);
   }
 
   private self(): Sender {

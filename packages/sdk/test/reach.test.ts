@@ -66,9 +66,12 @@ describe('who can reach you', () => {
   it('answers contacts at once, and remembers them across a new client on the same preferences', async () => {
     const preferences = memoryPreferences();
     const bob = await user('bob', { preferences });
-    const ada = await user('ada');
+    const ada = await user('ada', { reach: { policy: 'anyone' } });
     await until(() => bob.client.users.some((u) => u.id === ada.user.id));
-    await bob.client.conversation(ada.user.id).send('I write first');
+    // bob writes first, so ada becomes his contact
+    expect((await bob.client.conversation(ada.user.id).send('I write first')).status).toBe(
+      'delivered',
+    );
     // a reload of bob's page: same storage, new client
     bob.client.disconnect();
     const again = nodeClient(h.url, { reach: {}, preferences });
@@ -169,5 +172,24 @@ describe('the connection lifecycle', () => {
     } finally {
       await capped.stop();
     }
+  });
+
+  it('settles connect() with a code when the server is shutting down, and does not loop', async () => {
+    const closing = await startHarness();
+    const c = nodeClient(closing.url);
+    clients.push(c);
+    const tag = `down${process.pid}${Date.now() % 1000}`;
+    await c.register({ username: tag, email: `${tag}@example.test`, password: `pw-${tag}-x` });
+    const stopping = closing.stop();
+    const started = Date.now();
+    const outcome = await c.connect().then(
+      () => 'connected',
+      (err: { code?: string }) => err.code,
+    );
+    await stopping;
+    expect(['UNAVAILABLE', 'NETWORK']).toContain(outcome);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(c.connectionState).toBe('disconnected');
   });
 });

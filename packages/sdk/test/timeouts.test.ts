@@ -5,6 +5,11 @@ import type { P2PError } from '../src/errors.js';
 import { PEER_TIMINGS, PeerSession } from '../src/rtc/peer-session.js';
 import type { PeerState } from '../src/rtc/peer-session.js';
 import { Signaling } from '../src/signaling/signaling.js';
+import { Roster } from '../src/presence/roster.js';
+import { ReachPolicy } from '../src/reach/reach-policy.js';
+import { memoryPreferences } from '../src/auth/preferences.js';
+import { IceServerCache } from '../src/rtc/ice-servers.js';
+import { PeerDirectory, REOPEN } from '../src/rtc/peer-directory.js';
 
 // Every timeout of the SDK under fake timers. The connections here are stand-ins that never open or never
 // answer: the failures these timeouts exist for, which real connections cannot be made to produce on cue.
@@ -29,6 +34,7 @@ class SilentChannel {
 // An RTCPeerConnection that negotiates nothing: enough for PeerSession to run its timers.
 class SilentConnection {
   static last: SilentConnection;
+  static made = 0;
   channel = new SilentChannel();
   signalingState = 'stable';
   connectionState = 'new';
@@ -45,6 +51,7 @@ class SilentConnection {
   oniceconnectionstatechange = null;
   constructor() {
     SilentConnection.last = this;
+    SilentConnection.made += 1;
   }
   createDataChannel() {
     return this.channel;
@@ -182,5 +189,54 @@ describe('signaling watchdog', () => {
     expect(connect).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1);
     expect(connect).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('reopening a dropped connection', () => {
+  it('tries again with growing, jittered delays, a bounded number of times', async () => {
+    const roster = new Roster();
+    roster.put({
+      user: { id: 'u2', username: 'bob', displayName: 'Bob', bio: '', status: '', avatarUrl: '' },
+      sessions: ['s2'],
+    });
+    const signaling = { state: 'connected', sessionId: 's1', send: () => Promise.resolve() };
+    const directory = new PeerDirectory(
+      {
+        RTCPeerConnection: () => SilentConnection as never,
+        rtcConfig: {},
+        relayOnly: false,
+        selfId: () => 'u1',
+        onFrame: () => undefined,
+        onPeer: () => undefined,
+        onRequests: () => undefined,
+        wantsConversation: () => true,
+        touchConversation: () => undefined,
+        onError: () => undefined,
+      },
+      signaling as never,
+      roster,
+      new IceServerCache(
+        { fetch: () => new Promise(() => undefined) },
+        {
+          fixed: [],
+          escape: () => false,
+        },
+      ),
+      new ReachPolicy(memoryPreferences(), { policy: 'anyone' }),
+    );
+    SilentConnection.made = 0;
+    (directory as unknown as { scheduleReopen(id: string): void }).scheduleReopen('u2');
+    expect(directory.reopening('u2')).toBe(true);
+    // nothing before the first (jittered) delay
+    await vi.advanceTimersByTimeAsync(REOPEN.baseMs * 0.5 - 1);
+    expect(SilentConnection.made).toBe(0);
+    // each attempt opens a connection that never opens: it times out, and the next one waits longer
+    await vi.advanceTimersByTimeAsync(REOPEN.baseMs);
+    expect(SilentConnection.made).toBe(1);
+    for (let i = 0; i < 20; i++)
+      await vi.advanceTimersByTimeAsync(PEER_TIMINGS.openTimeout + REOPEN.maxMs * 1.5);
+    expect(SilentConnection.made).toBe(REOPEN.attempts);
+    expect(directory.reopening('u2')).toBe(false);
+    directory.closeAll();
   });
 });

@@ -47,7 +47,8 @@ export interface DirectoryHost {
 // Bounds on what strangers can make us hold: offers waiting for the user, and signals per held session.
 const MAX_HELD_SESSIONS = 100;
 const MAX_HELD_SIGNALS = 64;
-const REOPEN = { baseMs: 250, maxMs: 8_000, attempts: 8 } as const;
+/** How a dropped connection is reopened: backing off from 250 ms to 8 s, eight attempts at most. */
+export const REOPEN = { baseMs: 250, maxMs: 8_000, attempts: 8 } as const;
 
 const key = (userId: string, sessionId: string) => `${userId}\u0000${sessionId}`;
 
