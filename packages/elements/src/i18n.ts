@@ -34,6 +34,10 @@ export const defaultStrings = {
   sending: 'Sending…',
   delivered: 'Delivered',
   notDelivered: 'Not delivered',
+  read: 'Seen',
+  edited: 'edited',
+  deletedMessage: 'This message was deleted.',
+  olderMessages: 'Older messages',
   peerOffline: '{name} went offline.',
   peerOnline: '{name} is online.',
   back: 'Back to the list',
@@ -74,6 +78,7 @@ export const defaultStrings = {
     UNAVAILABLE: 'The server is restarting. Trying again…',
     RELAY_FAILED: 'Could not connect through the relay server (private mode).',
     PEER_DECLINED: 'That person declined the conversation.',
+    CANCELLED: 'The message was cancelled.',
     default: 'Something went wrong ({code}).',
   } as Record<string, string>,
 };

@@ -67,7 +67,8 @@ describe('<p2p-chat>', () => {
       () => messages(bob.el).some((m) => m.textContent?.includes('May I?')),
       'the message at bob',
     );
-    await until(() => messages(ada.el)[0]?.textContent?.includes('Delivered'), 'delivery');
+    // bob accepted and the conversation opened for him: he has read it, and ada sees so
+    await until(() => messages(ada.el)[0]?.textContent?.includes('Seen'), 'the read receipt');
     expect(deep(bob.el, '[part="request"]')).to.equal(null);
     // leave no one online for the tests after this one (their user lists count positions)
     ada.client.disconnect();

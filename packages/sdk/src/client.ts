@@ -8,6 +8,8 @@ import { defaultStorage } from './auth/storage.js';
 import type { SessionStorage } from './auth/storage.js';
 import { Conversation } from './conversation.js';
 import type { ChatMessage, ConversationState, MessageStatus, Sender } from './conversation.js';
+import { defaultMessageStore } from './history/default-store.js';
+import type { ConversationSummary, MessageStore, StoredMessage } from './history/message-store.js';
 import { P2PError } from './errors.js';
 import { Roster } from './presence/roster.js';
 import type { OnlineUser } from './presence/roster.js';
@@ -54,6 +56,13 @@ export interface ClientOptions {
   relayOnly?: boolean;
   /** Who may connect to you without asking (default: `{ policy: 'contacts', strangers: 'request' }`). */
   reach?: ReachOptions;
+  /**
+   * Where messages are kept, per account, on this device only: IndexedDB in browsers, memory elsewhere
+   * (`memoryMessageStore()`, `indexedDbMessageStore()`, or your own {@link MessageStore}).
+   */
+  history?: MessageStore;
+  /** Send read receipts when you read a conversation (default true). */
+  readReceipts?: boolean;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
   iceServers?: RTCIceServer[];
   /** Signaling options (reconnection backoff, transports). */
@@ -83,8 +92,10 @@ export interface ClientEvents {
   message: [message: ChatMessage];
   /** A message we sent was acknowledged by the peer. */
   delivered: [delivery: { id: string; peerId: string }];
-  /** A message we sent changed status: pending → delivered, or failed (with the reason). */
+  /** A message we sent changed status: pending → delivered → read, or failed (with the reason). */
   status: [status: MessageStatus];
+  /** A message in the local history changed: edited, deleted, reacted to, or read. */
+  changed: [message: StoredMessage];
   /** A peer started or stopped typing. */
   typing: [typing: { userId: string; typing: boolean }];
   /** A peer connection opened, is reconnecting, or closed. */
@@ -133,6 +144,9 @@ export class P2PClient {
   private readonly directory: PeerDirectory;
   private readonly conversations = new Map<string, Conversation>();
   private connecting: Promise<SessionInfo> | null = null;
+  private readonly messageStore: MessageStore;
+  // The store opened for the logged-in account (a new promise at each login).
+  private storeReady: Promise<MessageStore> | null = null;
 
   constructor(private readonly options: ClientOptions) {
     const server = options.server.replace(/\/+$/, '');
@@ -143,6 +157,9 @@ export class P2PClient {
       {
         onAuth: (user) => {
           this.reachPolicy.setAccount(user?.id ?? null);
+          this.storeReady = user
+            ? this.messageStore.open(user.id).then(() => this.messageStore)
+            : null;
           if (!user) this.ice.reset();
           this.emitter.emit('auth', user);
         },
@@ -150,6 +167,7 @@ export class P2PClient {
       },
     );
     this.reachPolicy = new ReachPolicy(options.preferences ?? defaultPreferences(), options.reach);
+    this.messageStore = options.history ?? defaultMessageStore();
     // Looked up when a connection is made, never at construction (safe during server rendering).
     const RTCPeerConnectionImpl = () =>
       options.rtc?.RTCPeerConnection ??
@@ -255,8 +273,21 @@ export class P2PClient {
    */
   async logout(options: { forget?: boolean } = {}): Promise<void> {
     this.disconnect();
-    if (options.forget) this.reachPolicy.forgetAll();
+    if (options.forget) {
+      this.reachPolicy.forgetAll();
+      if (this.storeReady) await (await this.storeReady).clear();
+    }
     await this.account.logout();
+  }
+
+  /** Every conversation in the local history, most recent activity first, with its last message and unread count. */
+  async conversationList(): Promise<ConversationSummary[]> {
+    return (await this.store()).conversations();
+  }
+
+  /** Messages in the local history whose text contains `text` (case-insensitive), newest first. */
+  async search(text: string, limit?: number): Promise<StoredMessage[]> {
+    return (await this.store()).search(text, limit);
   }
 
   /** Your own account, fresh from the server. */
@@ -312,7 +343,10 @@ export class P2PClient {
     if (existing && existing.state !== 'closed') return existing;
     const conversation = new Conversation(userId, {
       self: () => this.self(),
+      store: () => this.store(),
+      receipts: () => this.options.readReceipts !== false,
       unreachable: (id) => this.unreachable(id),
+      online: (id) => this.roster.get(id) !== undefined,
       reach: (id) => this.directory.open(id, 20_000),
       currentSessions: (id) => this.directory.openPeersOf(id),
     });
@@ -320,6 +354,7 @@ export class P2PClient {
     conversation.on('delivered', (id) => this.emitter.emit('delivered', { id, peerId: userId }));
     conversation.on('status', (s) => this.emitter.emit('status', s));
     conversation.on('typing', (typing) => this.emitter.emit('typing', { userId, typing }));
+    conversation.on('changed', (m) => this.emitter.emit('changed', m));
     conversation.on('state', (state) => this.emitter.emit('conversation:state', { userId, state }));
     this.conversations.set(userId, conversation);
     this.updateConversationState(userId);
@@ -378,6 +413,20 @@ export class P2PClient {
     page.navigator?.connection?.addEventListener?.('change', changed);
   }
 
+  private store(): Promise<MessageStore> {
+    if (!this.storeReady)
+      return Promise.reject(new P2PError('NOT_LOGGED_IN', 'Log in first.', 'auth'));
+    return this.storeReady;
+  }
+
+  // After (re)connecting: messages still pending in the store (from before a reload) go back in their
+  // conversations' outboxes, and every conversation with something waiting tries to reach its peer.
+  private async resumeOutbox(): Promise<void> {
+    const pending = await (await this.store()).pending().catch(() => [] as StoredMessage[]);
+    for (const m of pending) this.conversation(m.peerId).restore(m, this.self());
+    for (const c of this.conversations.values()) c.kick();
+  }
+
   private self(): Sender {
     const user = this.account.user;
     return {
@@ -390,12 +439,17 @@ export class P2PClient {
   private unreachable(userId: string): P2PError | null {
     if (this.directory.openPeersOf(userId).length > 0) return null;
     const state = this.signaling.state;
-    // A blip (signaling or the path is being restored): the message waits and goes when it is back.
+    // A blip (signaling or the path is being restored): the message waits in the outbox.
     if (state === 'reconnecting' || this.directory.reopening(userId)) return null;
     if (state !== 'connected')
       return new P2PError('NOT_CONNECTED', 'Connect first: call client.connect().', 'signaling');
-    if (!this.roster.get(userId) || userId === this.account.user?.id)
-      return new P2PError('PEER_UNAVAILABLE', 'That user is not online.', 'rtc');
+    if (userId === this.account.user?.id)
+      return new P2PError(
+        'PEER_UNAVAILABLE',
+        'Conversations with yourself are not supported.',
+        'rtc',
+      );
+    // A user who is offline gets the message from the outbox when both are online.
     return null;
   }
 
@@ -415,6 +469,7 @@ export class P2PClient {
       // After a reconnect our session id changed: tell every open peer where to reach us now.
       this.directory.onSession(info.sessionId);
       this.emitter.emit('session', info);
+      void this.resumeOutbox();
     });
     s.on('snapshot', (snapshot) => {
       this.roster.reset(snapshot);
@@ -422,6 +477,7 @@ export class P2PClient {
     });
     s.on('online', (entry) => {
       const user = this.roster.put(entry);
+      this.conversations.get(user.id)?.kick(); // an offline outbox can go now
       this.emitter.emit('presence:online', user);
       this.emitter.emit('presence', this.roster.list());
     });
@@ -434,10 +490,7 @@ export class P2PClient {
     });
     s.on('offline', ({ userId }) => {
       this.roster.remove(userId);
-      this.directory.onOffline(userId);
-      this.conversations
-        .get(userId)
-        ?.failPending(new P2PError('PEER_UNAVAILABLE', 'The user went offline.', 'rtc'));
+      this.directory.onOffline(userId); // pending messages wait in the outbox until they are back
       this.emitter.emit('presence:offline', userId);
       this.emitter.emit('presence', this.roster.list());
     });
@@ -465,7 +518,7 @@ export class P2PClient {
     const conversation = this.conversations.get(peer.remoteUserId);
     if (change.state === 'open') conversation?.flush(peer);
     if (change.state === 'closed' && peer.closeReason === 'peer declined')
-      conversation?.failPending(
+      void conversation?.failPending(
         new P2PError('PEER_DECLINED', 'The user declined the conversation.', 'peer'),
       );
     this.updateConversationState(peer.remoteUserId);

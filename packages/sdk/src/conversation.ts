@@ -1,8 +1,11 @@
 import { EventEmitter } from 'eventemitter3';
 import { P2PError } from './errors.js';
+import type { MessageStore, StoredMessage } from './history/message-store.js';
+import type { HistoryPage } from './history/message-store.js';
+import { storeStamp } from './history/message-store.js';
 import { after } from './internal/timers.js';
 import type { Cancel } from './internal/timers.js';
-import { MAX_MESSAGE_LENGTH } from './rtc/frames.js';
+import { MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, MAX_RECEIPT_IDS } from './rtc/frames.js';
 import type { Frame, MessageFrame } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
 
@@ -24,14 +27,16 @@ export interface ChatMessage {
   sentAt: number;
   /** The user on the other side of the conversation. */
   peerId: string;
+  /** The id of the message this one replies to. */
+  replyTo?: string;
 }
 
-/** Where a message you sent stands: on its way (retried until the peer has it), delivered, or failed. */
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+/** Where a message you sent stands: on its way (kept until the peer has it), delivered, read, or failed. */
+export type DeliveryStatus = 'pending' | 'delivered' | 'read' | 'failed';
 
 /** What `send()` answers: the message, and whether the peer has it yet. */
 export interface SentMessage extends ChatMessage {
-  /** `pending`: not acknowledged yet (a path is being restored); a later `status` event tells the end. */
+  /** `pending`: not acknowledged yet (offline peer, or a path being restored); a `status` event tells more. */
   status: 'delivered' | 'pending';
 }
 
@@ -40,7 +45,7 @@ export interface MessageStatus {
   id: string;
   peerId: string;
   status: DeliveryStatus;
-  /** Why it failed (`PEER_UNAVAILABLE`, `PEER_DECLINED`, `RELAY_FAILED`, `TIMEOUT`, `CLOSED`, …). */
+  /** Why it failed (`PEER_DECLINED`, `RELAY_FAILED`, `CANCELLED`, `CLOSED`, …). */
   error?: P2PError;
 }
 
@@ -50,8 +55,10 @@ export interface ConversationEvents {
   message: [message: ChatMessage];
   /** A message of ours reached the peer (their first tab to acknowledge it). */
   delivered: [id: string];
-  /** A message of ours changed status (pending → delivered or failed). */
+  /** A message of ours changed status (pending → delivered → read, or failed). */
   status: [status: MessageStatus];
+  /** A stored message was added (one you send) or changed: edited, deleted, reacted to, or read. */
+  changed: [message: StoredMessage];
   /** The peer started or stopped typing. */
   typing: [typing: boolean];
   /** The connection to the peer changed. */
@@ -68,8 +75,14 @@ export type ConversationState =
 /** What a conversation needs from its client. */
 export interface ConversationHost {
   self(): Sender;
-  /** Why nothing can be sent to the user now (offline, not connected), or null. */
+  /** The account's message store, once open. */
+  store(): Promise<MessageStore>;
+  /** Whether read receipts are sent. */
+  receipts(): boolean;
+  /** Why nothing can be sent to the user now (not connected), or null (offline peers are queued). */
   unreachable(userId: string): P2PError | null;
+  /** Whether the user is online now. */
+  online(userId: string): boolean;
   /** Opens connections to the user's online sessions unless one is open; rejects if that fails. */
   reach(userId: string): Promise<unknown>;
   /** Peer sessions to the user that are open right now. */
@@ -80,8 +93,6 @@ export interface ConversationHost {
 export const CONVERSATION_TIMINGS = {
   /** `send()` waits this long for the acknowledgement before answering `pending`. */
   ackWait: 10_000,
-  /** A pending message not delivered by then fails with `TIMEOUT`. */
-  pendingTimeout: 120_000,
   /** A typing indicator that never hears "stopped" (the peer closed the tab) expires by itself. */
   typingExpiry: 6_000,
   /** Messages younger than this are replayed to a session of the peer that opens after they were sent. */
@@ -92,6 +103,10 @@ const REMEMBERED_IDS = 1000;
 const REPLAY_MAX = 100;
 // Messages waiting for delivery at once, per conversation.
 const MAX_PENDING = 500;
+// Control frames (edits, deletions, reactions, receipts) waiting for a connection, per conversation.
+const MAX_CONTROL_QUEUE = 200;
+// Distinct reactions one message can hold, so a peer cannot grow it without bound.
+const MAX_REACTIONS = 20;
 
 /** A random id that needs no secure context (unlike `crypto.randomUUID`). */
 export function randomId(): string {
@@ -106,24 +121,28 @@ interface Outgoing {
   settled: boolean;
   resolve(sent: SentMessage): void;
   reject(error: P2PError): void;
-  timers: Cancel[];
+  cancelWait: Cancel | undefined;
 }
 
 /**
  * A conversation with one user, over peer connections to every open session (tab, device) of theirs.
- * Connections open on demand, the first time a message is sent or one arrives. Every message is delivered
- * exactly once and in order: it stays pending until the peer acknowledges it, is sent again over each
- * connection that opens (after a blip, on a new connection), and the peer drops copies it already has.
+ * Connections open on demand, the first time a message is sent or one arrives. Every message is kept in the
+ * client's message store and delivered exactly once and in order: it stays pending (across reloads, while
+ * the peer is offline) until the peer acknowledges it, is sent again over each connection that opens, and
+ * the peer drops copies it already has.
  */
 export class Conversation {
   state: ConversationState = 'idle';
   private readonly events = new EventEmitter<ConversationEvents>();
   private readonly outbox: Outgoing[] = [];
+  private readonly control: Frame[] = [];
   private readonly recent: { frame: MessageFrame; at: number }[] = [];
   private readonly seen = new Set<string>();
   private cancelTyping: Cancel | undefined;
   private peerTyping = false;
   private everOpen = false;
+  // Frames from the peer are handled one at a time, in order (each may wait for the store).
+  private inbound: Promise<void> = Promise.resolve();
 
   constructor(
     /** The user on the other side. */
@@ -145,15 +164,20 @@ export class Conversation {
     return this.outbox.map((o) => o.message);
   }
 
+  /** A page of this conversation's history, newest first; pass `next` of one page to get the one before. */
+  async history(options: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {
+    return (await this.host.store()).page(this.peerId, options);
+  }
+
   /**
-   * Sends a message to every open session of the peer (opening a connection if none is). Resolves with
-   * `status: 'delivered'` once one of them acknowledges it, or with `status: 'pending'` if that takes longer
-   * than 10 s (the path is being restored: the message is sent again when it is back, and a `status` event
-   * tells the outcome). Rejects with `INVALID_PAYLOAD`, `MESSAGE_TOO_LARGE`, `CLOSED`, `NOT_CONNECTED`,
-   * `PEER_UNAVAILABLE` (offline), or the reason the first connection to the peer failed
-   * (`CONNECTION_FAILED`, `RELAY_FAILED`, `PEER_DECLINED`).
+   * Sends a message to every open session of the peer (opening a connection if none is). It is stored
+   * first, so it survives a reload. Resolves with `status: 'delivered'` once one of the peer's sessions
+   * acknowledges it, or `status: 'pending'` if that takes longer than 10 s or the peer is offline: the
+   * message goes by itself when both are online, and `status` events tell the outcome. Rejects with
+   * `INVALID_PAYLOAD`, `MESSAGE_TOO_LARGE`, `CLOSED`, `NOT_CONNECTED`, or the reason the first connection to
+   * the peer failed (`CONNECTION_FAILED`, `RELAY_FAILED`, `PEER_DECLINED`).
    */
-  async send(body: string): Promise<SentMessage> {
+  async send(body: string, options: { replyTo?: string } = {}): Promise<SentMessage> {
     if (typeof body !== 'string' || body.trim().length === 0) {
       throw new P2PError('INVALID_PAYLOAD', 'A message needs some text.', 'peer');
     }
@@ -170,33 +194,101 @@ export class Conversation {
     if (unreachable) throw unreachable;
     if (this.outbox.length >= MAX_PENDING)
       throw new P2PError('RATE_LIMITED', 'Too many messages are waiting for delivery.', 'peer');
+    const store = await this.host.store();
+    if (options.replyTo !== undefined && !(await store.get(this.peerId, options.replyTo)))
+      throw new P2PError('INVALID_PAYLOAD', 'There is no such message to reply to.', 'peer');
+    const self = this.host.self();
     const message: ChatMessage = {
       id: randomId(),
-      from: this.host.self(),
+      from: self,
       body,
       sentAt: Date.now(),
       peerId: this.peerId,
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     };
-    const frame: MessageFrame = { t: 'msg', id: message.id, body, sentAt: message.sentAt };
-    const result = new Promise<SentMessage>((resolve, reject) => {
-      const out: Outgoing = { message, frame, settled: false, resolve, reject, timers: [] };
-      out.timers.push(
-        after(CONVERSATION_TIMINGS.ackWait, () => this.settle(out, 'pending')),
-        after(CONVERSATION_TIMINGS.pendingTimeout, () =>
-          this.fail(
-            out,
-            new P2PError('TIMEOUT', 'The message could not be delivered in time.', 'peer'),
-          ),
-        ),
-      );
-      this.outbox.push(out);
+    await this.save({
+      id: message.id,
+      peerId: this.peerId,
+      fromId: self.id,
+      fromName: self.displayName,
+      direction: 'out',
+      body,
+      sentAt: message.sentAt,
+      storedAt: storeStamp(),
+      status: 'pending',
+      ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
     });
-    for (const s of this.host.currentSessions(this.peerId)) s.send(frame);
-    this.host.reach(this.peerId).catch((err: unknown) => {
-      // A first contact that fails says why at once; a conversation that worked before keeps trying.
-      if (!this.everOpen && err instanceof P2PError) this.failPending(err);
-    });
+    const result = this.queue(message);
+    this.kick();
     return result;
+  }
+
+  /** Cancels a pending message: it is not sent again, and fails with `CANCELLED`. */
+  async cancel(id: string): Promise<boolean> {
+    const out = this.outbox.find((o) => o.message.id === id);
+    if (!out) return false;
+    await this.fail(out, new P2PError('CANCELLED', 'The message was cancelled.', 'peer'));
+    return true;
+  }
+
+  /** Changes the text of one of your messages, here and at the peer (who shows it as edited). */
+  async edit(id: string, body: string): Promise<void> {
+    if (typeof body !== 'string' || body.trim().length === 0 || body.length > MAX_MESSAGE_LENGTH)
+      throw new P2PError('INVALID_PAYLOAD', 'An edit needs some text, within the limit.', 'peer');
+    const m = await this.own(id);
+    const at = Date.now();
+    const changed: StoredMessage = { ...m, body, editedAt: at };
+    await this.save(changed);
+    const queued = this.outbox.find((o) => o.message.id === id);
+    if (queued) {
+      // not delivered yet: the peer gets the new text in the message itself
+      queued.message.body = body;
+      queued.frame.body = body;
+    } else this.sendControl({ t: 'edit', id, body, at });
+  }
+
+  /** Deletes one of your messages for everyone: its text is gone here and at the peer. */
+  async delete(id: string): Promise<void> {
+    const m = await this.own(id);
+    await this.save({ ...m, body: '', deleted: true });
+    const queued = this.outbox.find((o) => o.message.id === id);
+    if (queued)
+      await this.fail(queued, new P2PError('CANCELLED', 'The message was deleted.', 'peer'));
+    else this.sendControl({ t: 'del', id });
+  }
+
+  /** Adds your reaction to a message of the conversation, or takes it back if you had given it. */
+  async react(id: string, emoji: string): Promise<void> {
+    if (typeof emoji !== 'string' || emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH)
+      throw new P2PError('INVALID_PAYLOAD', 'A reaction is one emoji.', 'peer');
+    const store = await this.host.store();
+    const m = await store.get(this.peerId, id);
+    if (!m || m.deleted) throw new P2PError('INVALID_PAYLOAD', 'There is no such message.', 'peer');
+    const me = this.host.self().id;
+    const on = !(m.reactions?.[emoji] ?? []).includes(me);
+    const changed = withReaction(m, emoji, me, on);
+    if (!changed)
+      throw new P2PError('RATE_LIMITED', 'That message has all the reactions it can hold.', 'peer');
+    await this.save(changed);
+    this.sendControl({ t: 'react', id, emoji, on });
+  }
+
+  /**
+   * Marks the conversation read: its unread count goes to 0, and (unless receipts are off) the peer is told
+   * which of their messages you have now seen.
+   */
+  async markRead(): Promise<void> {
+    const store = await this.host.store();
+    await store.unread(this.peerId, { read: true });
+    if (!this.host.receipts()) return;
+    const ids: string[] = [];
+    const page = await store.page(this.peerId, { limit: MAX_RECEIPT_IDS });
+    for (const m of page.messages) {
+      if (m.direction !== 'in' || m.status === 'read') continue;
+      ids.push(m.id);
+      await store.put({ ...m, status: 'read' });
+    }
+    if (ids.length > 0) this.sendControl({ t: 'read', ids });
   }
 
   /** Tells the peer you are typing (or stopped); sent only over connections already open. */
@@ -213,49 +305,70 @@ export class Conversation {
     const since = Date.now() - CONVERSATION_TIMINGS.replayWindow;
     for (const { frame, at } of this.recent) if (at >= since) session.send(frame);
     for (const out of this.outbox) session.send(out.frame);
+    for (const frame of this.control.splice(0)) session.send(frame);
   }
 
-  /** @internal Fails every pending message (the peer went offline, declined, or cannot be reached). */
-  failPending(error: P2PError): void {
-    for (const out of [...this.outbox]) this.fail(out, error);
+  /** @internal Takes back a pending message from the store (after a reload): it goes when the peer is back. */
+  restore(stored: StoredMessage, from: Sender): void {
+    if (this.outbox.some((o) => o.message.id === stored.id)) return;
+    const message: ChatMessage = {
+      id: stored.id,
+      from,
+      body: stored.body,
+      sentAt: stored.sentAt,
+      peerId: this.peerId,
+      ...(stored.replyTo === undefined ? {} : { replyTo: stored.replyTo }),
+    };
+    void this.queue(message).catch(() => undefined); // nobody awaits it: status events tell the outcome
   }
 
-  /** Stops using this conversation; the client makes a new one on the next `conversation()` call. */
+  /** @internal The peer may be reachable now (came online): pending messages try to go. */
+  kick(): void {
+    if (this.outbox.length === 0 && this.control.length === 0) return;
+    this.host.reach(this.peerId).catch((err: unknown) => {
+      if (!(err instanceof P2PError)) return;
+      // Offline or not connected: the outbox waits. A first contact that fails otherwise says why at once.
+      if (err.code === 'PEER_UNAVAILABLE' || err.code === 'NOT_CONNECTED') return;
+      if (!this.everOpen) void this.failPending(err);
+    });
+  }
+
+  /** @internal Fails every pending message (the peer declined, or cannot be reached). */
+  async failPending(error: P2PError): Promise<void> {
+    for (const out of [...this.outbox]) await this.fail(out, error);
+  }
+
+  /** Stops using this conversation (pending messages stay in the store and go after the next login). */
   close(): void {
-    this.failPending(new P2PError('CLOSED', 'The conversation was closed.', 'peer'));
+    for (const out of this.outbox.splice(0)) {
+      out.cancelWait?.();
+      if (!out.settled) out.reject(new P2PError('CLOSED', 'The conversation was closed.', 'peer'));
+    }
     this.setState('closed');
     this.cancelTyping?.();
     this.events.removeAllListeners();
   }
 
-  /** @internal Handles a frame from one of the peer's sessions; answers a message to announce, if new. */
-  receive(session: PeerSession, frame: Frame, from: Sender): ChatMessage | null {
+  /** @internal Handles a frame from one of the peer's sessions. */
+  receive(session: PeerSession, frame: Frame, from: Sender): void {
     switch (frame.t) {
-      case 'msg': {
-        session.send({ t: 'ack', id: frame.id });
-        if (this.seen.has(frame.id)) return null; // a copy: over a second connection, or sent again
-        this.seen.add(frame.id);
-        if (this.seen.size > REMEMBERED_IDS)
-          this.seen.delete(this.seen.values().next().value as string);
-        this.setTyping(false);
-        const message: ChatMessage = {
-          id: frame.id,
-          from,
-          body: frame.body,
-          sentAt: frame.sentAt,
-          peerId: this.peerId,
-        };
-        this.events.emit('message', message);
-        return message;
-      }
-      case 'ack':
-        this.acknowledged(frame.id);
-        return null;
       case 'typing':
         this.setTyping(frame.on);
-        return null;
+        return;
+      case 'ack':
+        this.inbound = this.inbound.then(() => this.acknowledged(frame.id));
+        return;
+      case 'msg':
+      case 'read':
+      case 'edit':
+      case 'del':
+      case 'react':
+        this.inbound = this.inbound
+          .then(() => this.handle(session, frame, from))
+          .catch(() => undefined); // a store failure drops that one frame, never the conversation
+        return;
       default:
-        return null;
+        return;
     }
   }
 
@@ -266,20 +379,120 @@ export class Conversation {
     this.events.emit('state', state);
   }
 
-  private acknowledged(id: string): void {
+  private queue(message: ChatMessage): Promise<SentMessage> {
+    const frame: MessageFrame = {
+      t: 'msg',
+      id: message.id,
+      body: message.body,
+      sentAt: message.sentAt,
+      ...(message.replyTo === undefined ? {} : { replyTo: message.replyTo }),
+    };
+    const result = new Promise<SentMessage>((resolve, reject) => {
+      const out: Outgoing = {
+        message,
+        frame,
+        settled: false,
+        resolve,
+        reject,
+        cancelWait: undefined,
+      };
+      out.cancelWait = after(CONVERSATION_TIMINGS.ackWait, () => this.settle(out, 'pending'));
+      this.outbox.push(out);
+      const open = this.host.currentSessions(this.peerId);
+      for (const s of open) s.send(frame);
+      // The peer is offline: it waits in the outbox, and the caller hears so at once.
+      if (open.length === 0 && !this.host.online(this.peerId)) this.settle(out, 'pending');
+    });
+    return result;
+  }
+
+  private async handle(session: PeerSession, frame: Frame, from: Sender): Promise<void> {
+    const store = await this.host.store();
+    if (frame.t === 'msg') {
+      // Stored before it is acknowledged: an ack means this device has it for good, across reloads.
+      const known = this.seen.has(frame.id) || (await store.get(this.peerId, frame.id));
+      if (!known) {
+        const now = storeStamp();
+        await store.put({
+          id: frame.id,
+          peerId: this.peerId,
+          fromId: from.id,
+          fromName: from.displayName,
+          direction: 'in',
+          body: frame.body,
+          sentAt: frame.sentAt,
+          storedAt: now,
+          status: 'delivered',
+          ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }),
+        });
+        await store.unread(this.peerId, { add: 1 });
+      }
+      session.send({ t: 'ack', id: frame.id });
+      if (known) return; // a copy: over a second connection, or sent again
+      this.remember(frame.id);
+      this.setTyping(false);
+      this.events.emit('message', {
+        id: frame.id,
+        from,
+        body: frame.body,
+        sentAt: frame.sentAt,
+        peerId: this.peerId,
+        ...(frame.replyTo === undefined ? {} : { replyTo: frame.replyTo }),
+      });
+      return;
+    }
+    if (frame.t === 'read') {
+      // Only our own messages that reached this peer can be read by them; anything else is ignored.
+      for (const id of frame.ids) {
+        const m = await store.get(this.peerId, id);
+        if (!m || m.direction !== 'out' || (m.status !== 'delivered' && m.status !== 'read'))
+          continue;
+        if (m.status === 'read') continue;
+        const read: StoredMessage = { ...m, status: 'read' };
+        await this.save(read);
+        this.events.emit('status', { id, peerId: this.peerId, status: 'read' });
+      }
+      return;
+    }
+    if (frame.t === 'edit' || frame.t === 'del') {
+      // A peer may change only what the peer wrote in this conversation.
+      const m = await store.get(this.peerId, frame.id);
+      if (!m || m.direction !== 'in' || m.deleted) return;
+      await this.save(
+        frame.t === 'edit'
+          ? { ...m, body: frame.body, editedAt: frame.at }
+          : { ...m, body: '', deleted: true },
+      );
+      return;
+    }
+    if (frame.t === 'react') {
+      const m = await store.get(this.peerId, frame.id);
+      if (!m || m.deleted) return;
+      const changed = withReaction(m, frame.emoji, this.peerId, frame.on);
+      if (changed) await this.save(changed);
+    }
+  }
+
+  private async acknowledged(id: string): Promise<void> {
     const out = this.outbox.find((o) => o.message.id === id);
     if (!out) return; // an ack for something we no longer wait for (or never sent): nothing to do
     this.remove(out);
     this.recent.push({ frame: out.frame, at: Date.now() });
     if (this.recent.length > REPLAY_MAX) this.recent.shift();
+    const store = await this.host.store();
+    const m = await store.get(this.peerId, id);
+    if (m && m.status === 'pending') await store.put({ ...m, status: 'delivered' });
     this.events.emit('status', { id, peerId: this.peerId, status: 'delivered' });
     this.events.emit('delivered', id);
     this.settle(out, 'delivered');
   }
 
-  private fail(out: Outgoing, error: P2PError): void {
+  private async fail(out: Outgoing, error: P2PError): Promise<void> {
     if (!this.outbox.includes(out)) return;
     this.remove(out);
+    const store = await this.host.store();
+    const m = await store.get(this.peerId, out.message.id);
+    if (m && m.status === 'pending') await store.put({ ...m, status: 'failed' });
     this.events.emit('status', {
       id: out.message.id,
       peerId: this.peerId,
@@ -299,8 +512,36 @@ export class Conversation {
   }
 
   private remove(out: Outgoing): void {
-    for (const cancel of out.timers) cancel();
+    out.cancelWait?.();
     this.outbox.splice(this.outbox.indexOf(out), 1);
+  }
+
+  private remember(id: string): void {
+    this.seen.add(id);
+    if (this.seen.size > REMEMBERED_IDS)
+      this.seen.delete(this.seen.values().next().value as string);
+  }
+
+  private async own(id: string): Promise<StoredMessage> {
+    const m = await (await this.host.store()).get(this.peerId, id);
+    if (!m || m.direction !== 'out' || m.deleted)
+      throw new P2PError('INVALID_PAYLOAD', 'Only your own messages can be changed.', 'peer');
+    return m;
+  }
+
+  private async save(m: StoredMessage): Promise<void> {
+    await (await this.host.store()).put(m);
+    this.events.emit('changed', m);
+  }
+
+  // Sent now over open connections, or when one opens.
+  private sendControl(frame: Frame): void {
+    const open = this.host.currentSessions(this.peerId);
+    if (open.length > 0) for (const s of open) s.send(frame);
+    else if (this.control.length < MAX_CONTROL_QUEUE) {
+      this.control.push(frame);
+      this.kick();
+    }
   }
 
   private setTyping(on: boolean): void {
@@ -312,4 +553,23 @@ export class Conversation {
     this.peerTyping = on;
     this.events.emit('typing', on);
   }
+}
+
+// A message with `userId`'s reaction `emoji` added or removed; null when the message holds as many kinds of
+// reaction as it may and this would be a new one.
+function withReaction(
+  m: StoredMessage,
+  emoji: string,
+  userId: string,
+  on: boolean,
+): StoredMessage | null {
+  const current = m.reactions ?? {};
+  const who = new Set(current[emoji] ?? []);
+  if (on) {
+    if (!(emoji in current) && Object.keys(current).length >= MAX_REACTIONS) return null;
+    who.add(userId);
+  } else who.delete(userId);
+  const reactions = Object.fromEntries(Object.entries(current).filter(([e]) => e !== emoji));
+  if (who.size > 0) reactions[emoji] = [...who];
+  return { ...m, reactions };
 }

@@ -20,6 +20,8 @@ export const ClientErrorCode = {
   /** Relay-only mode could not get a TURN relay (credentials wrong or expired, server unreachable), or the
    * connection did not go through one. */
   RELAY_FAILED: 'RELAY_FAILED',
+  /** You cancelled the pending message (or deleted it before it went). */
+  CANCELLED: 'CANCELLED',
   /** The user declined your conversation request. */
   PEER_DECLINED: 'PEER_DECLINED',
   /** The peer did not acknowledge in time. */

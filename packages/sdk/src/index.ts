@@ -29,6 +29,15 @@ export type { ConnectionPolicy, ReachOptions, StrangerHandling } from './reach/r
 export { localStoragePreferences, memoryPreferences } from './auth/preferences.js';
 export type { PreferenceStorage } from './auth/preferences.js';
 export { selectedPath } from './rtc/relay.js';
+export { memoryMessageStore } from './history/message-store.js';
+export { indexedDbMessageStore } from './history/indexeddb-store.js';
+export type {
+  ConversationSummary,
+  HistoryPage,
+  MessageStore,
+  StoredMessage,
+  StoredStatus,
+} from './history/message-store.js';
 export type { SelectedPath } from './rtc/relay.js';
 export { P2PError, ClientErrorCode } from './errors.js';
 export type { P2PErrorCode, P2PErrorLayer } from './errors.js';

@@ -40,7 +40,7 @@ const GARBAGE: [string, string | Uint8Array][] = [
   ['binary data', new Uint8Array([0, 1, 2, 255])],
   [
     'prototype pollution',
-    '{"t":"msg","id":"m6","body":"hi","sentAt":1,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted2":true}}}',
+    '{"t":"msg","id":"m6","body":"hi","sentAt":1700000000000,"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted2":true}}}',
   ],
   ['deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`],
 ];

@@ -133,21 +133,20 @@ describe('messaging between Node clients over real data channels', () => {
       `[leave] peer reported closed ${Date.now() - started} ms after the other side left`,
     );
     expect(ada.client.conversation(bob.user.id).state).toBe('idle');
-    await expect(ada.client.conversation(bob.user.id).send('hello?')).rejects.toMatchObject({
-      code: 'PEER_UNAVAILABLE',
+    // a message now waits in the outbox, and the caller is told so at once
+    await expect(ada.client.conversation(bob.user.id).send('hello?')).resolves.toMatchObject({
+      status: 'pending',
     });
   });
 
-  it('refuses to message an offline user, an empty message, or one too long', async () => {
+  it('keeps a message to an offline user as pending; refuses an empty message or one too long', async () => {
     const [ada, ghost] = [await user('ada'), await user('ghost')];
     ghost.client.disconnect();
     await until(() => !ada.client.users.some((u) => u.id === ghost.user.id), 5000, 'ghost offline');
     const chat = ada.client.conversation(ghost.user.id);
-    await expect(chat.send('boo')).rejects.toMatchObject({
-      name: 'P2PError',
-      code: 'PEER_UNAVAILABLE',
-      layer: 'rtc',
-    });
+    const boo = await chat.send('boo');
+    expect(boo.status).toBe('pending');
+    expect(chat.pending.map((m) => m.body)).toEqual(['boo']);
     await expect(chat.send('   ')).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     await expect(chat.send('x'.repeat(16_001))).rejects.toMatchObject({
       code: 'MESSAGE_TOO_LARGE',

@@ -8,6 +8,7 @@ import { Signaling } from '../src/signaling/signaling.js';
 import { Roster } from '../src/presence/roster.js';
 import { ReachPolicy } from '../src/reach/reach-policy.js';
 import { memoryPreferences } from '../src/auth/preferences.js';
+import { memoryMessageStore } from '../src/history/message-store.js';
 import { IceServerCache } from '../src/rtc/ice-servers.js';
 import { PeerDirectory, REOPEN } from '../src/rtc/peer-directory.js';
 
@@ -144,24 +145,33 @@ describe('peer session timeouts', () => {
 });
 
 describe('conversation timeouts', () => {
+  const store = memoryMessageStore();
   const host = (): ConversationHost => ({
     self: () => ({ id: 'u1', username: 'ada', displayName: 'Ada' }),
+    store: () => Promise.resolve(store),
+    receipts: () => true,
     unreachable: () => null,
+    online: () => true,
     reach: () => new Promise(() => undefined), // the path never comes back
     currentSessions: () => [],
   });
 
-  it('answers "pending" after the ack wait, then fails the message with TIMEOUT', async () => {
+  it('answers "pending" after the ack wait, and keeps the message in the outbox until it goes', async () => {
     const chat = new Conversation('u2', host());
     const statuses: MessageStatus[] = [];
     chat.on('status', (s) => statuses.push(s));
     const sent = chat.send('hello');
     await vi.advanceTimersByTimeAsync(CONVERSATION_TIMINGS.ackWait);
     await expect(sent).resolves.toMatchObject({ body: 'hello', status: 'pending' });
+    // an outbox does not give up by itself: a day later it is still waiting, and stored
+    await vi.advanceTimersByTimeAsync(86_400_000);
     expect(chat.pending.map((m) => m.body)).toEqual(['hello']);
-    await vi.advanceTimersByTimeAsync(CONVERSATION_TIMINGS.pendingTimeout);
-    expect(chat.pending).toEqual([]);
-    expect(statuses.map((s) => [s.status, s.error?.code])).toEqual([['failed', 'TIMEOUT']]);
+    expect((await store.pending()).map((m) => m.body)).toEqual(['hello']);
+    expect(statuses).toEqual([]);
+    // until it is cancelled
+    expect(await chat.cancel((await sent).id)).toBe(true);
+    expect(statuses.map((s) => [s.status, s.error?.code])).toEqual([['failed', 'CANCELLED']]);
+    expect(await store.pending()).toEqual([]);
   });
 
   it('expires a typing indicator that never hears "stopped"', () => {

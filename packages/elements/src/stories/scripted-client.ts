@@ -94,9 +94,12 @@ export function scriptedClient(script: Script): P2PClient {
       emit('auth', null);
     },
     updateProfile: async () => user,
+    conversationList: async () => [],
     conversation: () => ({
       send: async (body: string) => ({ id: String(Math.random()), body, status: 'delivered' }),
       typing: () => undefined,
+      history: async () => ({ messages: [], next: null }),
+      markRead: async () => undefined,
     }),
     disconnect: () => undefined,
   };

@@ -3,8 +3,14 @@ import { MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, parseFrame } from './frames.js';
 
 describe('data-channel frames', () => {
   it.each([
-    ['hello', { t: 'hello', v: 1, sessionId: 's1' }],
+    ['hello', { t: 'hello', v: 2, sessionId: 's1' }],
     ['msg', { t: 'msg', id: 'm1', body: 'hi', sentAt: 1700000000000 }],
+    ['reply', { t: 'msg', id: 'm2', body: 'yes', sentAt: 1700000000000, replyTo: 'm1' }],
+    ['read', { t: 'read', ids: ['m1', 'm2'] }],
+    ['edit', { t: 'edit', id: 'm1', body: 'hi!', at: 1700000000001 }],
+    ['del', { t: 'del', id: 'm1' }],
+    ['react', { t: 'react', id: 'm1', emoji: '👍🏽', on: true }],
+    ['ping', { t: 'ping' }],
     ['ack', { t: 'ack', id: 'm1' }],
     ['typing', { t: 'typing', on: true }],
     ['bye', { t: 'bye' }],
@@ -14,9 +20,9 @@ describe('data-channel frames', () => {
 
   it('keeps only known fields, so nothing can be smuggled in', () => {
     const f = parseFrame(
-      '{"t":"msg","id":"m","body":"b","sentAt":1,"__proto__":{"x":1},"admin":true}',
+      '{"t":"msg","id":"m","body":"b","sentAt":1700000000000,"__proto__":{"x":1},"admin":true}',
     );
-    expect(f).toEqual({ t: 'msg', id: 'm', body: 'b', sentAt: 1 });
+    expect(f).toEqual({ t: 'msg', id: 'm', body: 'b', sentAt: 1700000000000 });
     expect(Object.getPrototypeOf(f)).toBe(Object.prototype);
     expect(Object.keys(f ?? {})).toEqual(['t', 'id', 'body', 'sentAt']);
   });
@@ -40,6 +46,28 @@ describe('data-channel frames', () => {
     ['a fractional time', '{"t":"msg","id":"m","body":"b","sentAt":1.5}'],
     ['a time as a string', '{"t":"msg","id":"m","body":"b","sentAt":"1"}'],
     ['typing as a string', '{"t":"typing","on":"yes"}'],
+    // times outside 2000–2100 would throw in toISOString() or sort messages into the far future
+    ['a time before 2000', '{"t":"msg","id":"m","body":"b","sentAt":1}'],
+    ['a time past Date range', '{"t":"msg","id":"m","body":"b","sentAt":8640000000000001}'],
+    ['a negative time', '{"t":"msg","id":"m","body":"b","sentAt":-1}'],
+    [
+      'a reply to an empty id',
+      '{"t":"msg","id":"m","body":"b","sentAt":1700000000000,"replyTo":""}',
+    ],
+    ['a receipt with no ids', '{"t":"read","ids":[]}'],
+    [
+      'a receipt with too many ids',
+      JSON.stringify({ t: 'read', ids: Array.from({ length: 101 }, (_, i) => `m${i}`) }),
+    ],
+    ['a receipt with a non-string id', '{"t":"read","ids":[1]}'],
+    ['an edit without a time', '{"t":"edit","id":"m","body":"b"}'],
+    ['an empty edit', '{"t":"edit","id":"m","body":"","at":1700000000000}'],
+    ['a delete without an id', '{"t":"del"}'],
+    [
+      'a reaction too long',
+      JSON.stringify({ t: 'react', id: 'm', emoji: 'x'.repeat(17), on: true }),
+    ],
+    ['a reaction without on', '{"t":"react","id":"m","emoji":"👍"}'],
     [
       'a frame over the byte limit',
       JSON.stringify({ t: 'bye', pad: 'é'.repeat(MAX_FRAME_BYTES / 2 + 1) }),

@@ -17,12 +17,37 @@ export interface HelloFrame {
   v: number;
   sessionId: string;
 }
-/** `msg`: a chat message. */
+/** `msg`: a chat message; `replyTo` quotes an earlier message of the conversation. */
 export interface MessageFrame {
   t: 'msg';
   id: string;
   body: string;
   sentAt: number;
+  replyTo?: string;
+}
+/** `read`: the peer has seen these messages of yours (a read receipt). */
+export interface ReadFrame {
+  t: 'read';
+  ids: string[];
+}
+/** `edit`: the author changed the text of one of their messages. */
+export interface EditFrame {
+  t: 'edit';
+  id: string;
+  body: string;
+  at: number;
+}
+/** `del`: the author deleted one of their messages for everyone. */
+export interface DeleteFrame {
+  t: 'del';
+  id: string;
+}
+/** `react`: the peer added (`on`) or removed a reaction to a message. */
+export interface ReactFrame {
+  t: 'react';
+  id: string;
+  emoji: string;
+  on: boolean;
 }
 /** `ack`: the message with this id arrived. */
 export interface AckFrame {
@@ -43,7 +68,27 @@ export interface PingFrame {
   t: 'ping';
 }
 /** Every frame a peer may send. */
-export type Frame = HelloFrame | MessageFrame | AckFrame | TypingFrame | ByeFrame | PingFrame;
+export type Frame =
+  | HelloFrame
+  | MessageFrame
+  | AckFrame
+  | TypingFrame
+  | ByeFrame
+  | PingFrame
+  | ReadFrame
+  | EditFrame
+  | DeleteFrame
+  | ReactFrame;
+
+/** The most ids one read receipt may carry. */
+export const MAX_RECEIPT_IDS = 100;
+/** The longest reaction, in UTF-16 units (an emoji with modifiers fits). */
+export const MAX_REACTION_LENGTH = 16;
+// Timestamps a peer may send: from 2000 to 2100 (the receiver's clock orders messages anyway).
+const MIN_TIME = Date.UTC(2000, 0, 1);
+const MAX_TIME = Date.UTC(2100, 0, 1);
+const time = (v: unknown): v is number =>
+  Number.isSafeInteger(v) && (v as number) >= MIN_TIME && (v as number) <= MAX_TIME;
 
 const text = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max;
@@ -60,12 +105,35 @@ export function toFrame(json: unknown): Frame | null {
       return typeof f.v === 'number' && text(f.sessionId, 0, MAX_SESSION_ID_LENGTH)
         ? { t: 'hello', v: f.v, sessionId: f.sessionId }
         : null;
-    case 'msg':
+    case 'msg': {
+      if (!text(f.id, 1, MAX_MESSAGE_ID_LENGTH) || !text(f.body, 1, MAX_MESSAGE_LENGTH))
+        return null;
+      if (!time(f.sentAt)) return null;
+      if (f.replyTo !== undefined && !text(f.replyTo, 1, MAX_MESSAGE_ID_LENGTH)) return null;
+      const frame: MessageFrame = { t: 'msg', id: f.id, body: f.body, sentAt: f.sentAt };
+      if (typeof f.replyTo === 'string') frame.replyTo = f.replyTo;
+      return frame;
+    }
+    case 'read':
+      return Array.isArray(f.ids) &&
+        f.ids.length >= 1 &&
+        f.ids.length <= MAX_RECEIPT_IDS &&
+        f.ids.every((id) => text(id, 1, MAX_MESSAGE_ID_LENGTH))
+        ? { t: 'read', ids: [...(f.ids as string[])] }
+        : null;
+    case 'edit':
       return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) &&
         text(f.body, 1, MAX_MESSAGE_LENGTH) &&
-        Number.isSafeInteger(f.sentAt) &&
-        (f.sentAt as number) >= 0
-        ? { t: 'msg', id: f.id, body: f.body, sentAt: f.sentAt as number }
+        time(f.at)
+        ? { t: 'edit', id: f.id, body: f.body, at: f.at }
+        : null;
+    case 'del':
+      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) ? { t: 'del', id: f.id } : null;
+    case 'react':
+      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) &&
+        text(f.emoji, 1, MAX_REACTION_LENGTH) &&
+        typeof f.on === 'boolean'
+        ? { t: 'react', id: f.id, emoji: f.emoji, on: f.on }
         : null;
     case 'ack':
       return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) ? { t: 'ack', id: f.id } : null;

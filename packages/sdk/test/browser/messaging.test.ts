@@ -141,6 +141,39 @@ describe('the SDK in Chromium', () => {
     expect(localStorage.getItem('p2pchat.session')).to.equal(null);
   });
 
+  it('keeps history in IndexedDB per account: a reload shows it, another account sees none of it', async () => {
+    const ada = await online('ada');
+    const bob = await online('bob');
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    await ada.client.conversation(bob.user.id).send('kept in indexeddb');
+    const atAda = next(ada.client, 'message');
+    await bob.client.conversation(ada.user.id).send('me too');
+    await atAda;
+    // ada's page reloads: a new client, the same browser profile
+    ada.client.disconnect();
+    const again = createClient({
+      server: serverUrl,
+      storage: memoryStorage(),
+      reach: { policy: 'anyone' },
+    });
+    clients.push(again);
+    await again.login({ email: ada.account.email, password: ada.account.password });
+    const page = await again.conversation(bob.user.id).history();
+    expect(page.messages.map((m) => m.body)).to.deep.equal(['me too', 'kept in indexeddb']);
+    expect(page.messages.map((m) => m.status)).to.deep.equal(['delivered', 'delivered']);
+    expect((await again.conversationList())[0]?.unread).to.equal(1);
+    // another account in the same browser
+    const carol = await online('carol');
+    expect((await carol.client.conversationList()).length).to.equal(0);
+    expect(await carol.client.search('indexeddb')).to.deep.equal([]);
+    // logging out with forget erases it
+    await again.logout({ forget: true });
+    const third = createClient({ server: serverUrl, storage: memoryStorage() });
+    clients.push(third);
+    await third.login({ email: ada.account.email, password: ada.account.password });
+    expect((await third.conversation(bob.user.id).history()).messages).to.deep.equal([]);
+  });
+
   it('reports a peer that leaves', async () => {
     const ada = await online('ada');
     const bob = await online('bob');

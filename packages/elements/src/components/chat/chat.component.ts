@@ -7,6 +7,7 @@ import type {
   ConversationState,
   MessageStatus,
   OnlineUser,
+  StoredMessage,
   P2PClient,
   PrivateUser,
   SignalingState,
@@ -32,6 +33,8 @@ interface ConversationView {
   messages: UiMessage[];
   unread: number;
   typing: boolean;
+  /** The cursor of older history not shown yet (undefined: history not loaded yet; null: no more). */
+  older?: string | null;
 }
 
 const MAX_KEPT_MESSAGES = 500;
@@ -137,8 +140,8 @@ export class P2PChatElement extends LitElement {
     return !(this.relayOnly || this.clients.client?.relayOnly);
   }
 
-  // A message of ours that send() left pending: the SDK's id → the id in the list.
-  private readonly pendingIds = new Map<string, { userId: string; uiId: string }>();
+  // Texts of the messages shown, by id: what a reply quotes.
+  private readonly texts = new Map<string, string>();
 
   private subscribe(client: P2PClient): () => void {
     const offs = [
@@ -157,6 +160,7 @@ export class P2PChatElement extends LitElement {
         this.paths = next;
       }),
       client.on('status', (s) => this.onStatus(s)),
+      client.on('changed', (m) => this.upsert(m)),
       client.on('presence:offline', (userId) => {
         if (this.conversations.has(userId))
           this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
@@ -185,6 +189,7 @@ export class P2PChatElement extends LitElement {
       return;
     }
     this.phase = 'ready';
+    void this.loadConversations(client);
     if (client.connectionState === 'disconnected') {
       await client.connect().catch((err: unknown) => this.flash(err));
     }
@@ -363,7 +368,6 @@ export class P2PChatElement extends LitElement {
       return html`<section part="conversation" class="empty"><p>${t.chooseSomeone}</p></section>`;
     const name = this.nameOf(id);
     const view = this.conversations.get(id) ?? { messages: [], unread: 0, typing: false };
-    const online = this.users.some((u) => u.id === id);
     return html`<section part="conversation" aria-label=${format(t.messagesWith, { name })}>
       <div class="conv-head">
         <button type="button" class="back" @click=${() => this.close()}>${t.back}</button>
@@ -375,7 +379,16 @@ export class P2PChatElement extends LitElement {
         theme=${this.theme ?? nothing}
         .messages=${view.messages}
         .label=${format(t.messagesWith, { name })}
-        .strings=${{ sending: t.sending, delivered: t.delivered, notDelivered: t.notDelivered }}
+        .strings=${{
+          sending: t.sending,
+          delivered: t.delivered,
+          notDelivered: t.notDelivered,
+          read: t.read,
+          edited: t.edited,
+          olderMessages: t.olderMessages,
+        }}
+        ?hasOlder=${typeof view.older === 'string'}
+        @p2p-load-older=${() => void this.loadOlder(id)}
         .locale=${this.locale}
       ></p2p-message-list>
       <div class="typing" part="typing">${view.typing ? format(t.typing, { name }) : ''}</div>
@@ -385,7 +398,7 @@ export class P2PChatElement extends LitElement {
         .label=${format(t.messageTo, { name })}
         .placeholder=${t.messagePlaceholder}
         .sendLabel=${t.send}
-        ?disabled=${!online}
+        ?disabled=${this.connection === 'disconnected'}
         @p2p-send=${(e: P2PSendEvent) => void this.send(id, e.detail.body)}
         @p2p-typing=${(e: P2PTypingEvent) => this.clients.client?.conversation(id).typing(e.detail.typing)}
       ></p2p-composer>
@@ -407,7 +420,81 @@ export class P2PChatElement extends LitElement {
     const name = this.users.find((u) => u.id === userId)?.displayName;
     if (name) this.knownNames.set(userId, name);
     this.patch(userId, (c) => ({ ...c, unread: 0 }));
+    void this.loadOlder(userId, true);
+    void this.clients.client
+      ?.conversation(userId)
+      .markRead()
+      .catch(() => undefined);
     void this.updateComplete.then(() => this.composer?.focus());
+  }
+
+  private async loadConversations(client: P2PClient): Promise<void> {
+    const list = await client.conversationList().catch(() => []);
+    for (const c of list) {
+      if (c.peerName) this.knownNames.set(c.peerId, c.peerName);
+      this.patch(c.peerId, (v) => ({ ...v, unread: c.unread }));
+    }
+  }
+
+  // The first page of history when a conversation opens, or the next older page when the reader asks.
+  private async loadOlder(userId: string, first = false): Promise<void> {
+    const client = this.clients.client;
+    const view = this.conversations.get(userId);
+    if (
+      !client ||
+      (first && view?.older !== undefined) ||
+      (!first && typeof view?.older !== 'string')
+    )
+      return;
+    const page = await client
+      .conversation(userId)
+      .history({ before: first ? null : (view?.older ?? null), limit: 50 })
+      .catch(() => null);
+    if (!page) return;
+    const older = [...page.messages].reverse();
+    for (const m of older) this.texts.set(m.id, m.deleted ? '' : m.body);
+    this.patch(userId, (c) => {
+      const shown = new Set(c.messages.map((m) => m.id));
+      const add = older.filter((m) => !shown.has(m.id)).map((m) => this.toUi(m));
+      return { ...c, older: page.next, messages: [...add, ...c.messages] };
+    });
+  }
+
+  private toUi(m: StoredMessage): UiMessage {
+    const states = {
+      pending: 'sending',
+      delivered: 'delivered',
+      read: 'read',
+      failed: 'failed',
+    } as const;
+    const reactions = Object.entries(m.reactions ?? {})
+      .map(([emoji, who]) => `${emoji} ${who.length}`)
+      .join(' · ');
+    const quote = m.replyTo ? this.texts.get(m.replyTo) : undefined;
+    return {
+      id: m.id,
+      kind: m.direction === 'out' ? 'own' : 'theirs',
+      body: m.deleted ? this.t.deletedMessage : m.body,
+      at: m.sentAt,
+      ...(m.direction === 'in' ? { author: m.fromName } : { state: states[m.status] }),
+      ...(m.editedAt && !m.deleted ? { edited: true } : {}),
+      ...(m.deleted ? { deleted: true } : {}),
+      ...(quote ? { quote } : {}),
+      ...(reactions ? { reactions } : {}),
+    };
+  }
+
+  // A message added or changed in the store: shown in place, or at the end when it is new.
+  private upsert(m: StoredMessage): void {
+    this.texts.set(m.id, m.deleted ? '' : m.body);
+    const ui = this.toUi(m);
+    this.patch(m.peerId, (c) => {
+      const at = c.messages.findIndex((x) => x.id === m.id);
+      if (at < 0) return { ...c, messages: [...c.messages, ui].slice(-MAX_KEPT_MESSAGES) };
+      const messages = [...c.messages];
+      messages[at] = ui;
+      return { ...c, messages };
+    });
   }
 
   private close(): void {
@@ -442,42 +529,50 @@ export class P2PChatElement extends LitElement {
   private onMessage(m: ChatMessage): void {
     this.knownNames.set(m.peerId, m.from.displayName || m.from.username);
     const unseen = this.active !== m.peerId || document.visibilityState === 'hidden';
+    this.texts.set(m.id, m.body);
+    const quote = m.replyTo ? this.texts.get(m.replyTo) : undefined;
     this.push(
       m.peerId,
-      { id: m.id, kind: 'theirs', body: m.body, at: m.sentAt, author: m.from.displayName },
+      {
+        id: m.id,
+        kind: 'theirs',
+        body: m.body,
+        at: m.sentAt,
+        author: m.from.displayName,
+        ...(quote ? { quote } : {}),
+      },
       unseen,
     );
+    if (!unseen)
+      void this.clients.client
+        ?.conversation(m.peerId)
+        .markRead()
+        .catch(() => undefined);
   }
 
   private async send(userId: string, body: string): Promise<void> {
     const client = this.clients.client;
     if (!client) return;
-    const id = `own-${randomId()}`;
-    this.push(userId, { id, kind: 'own', body, at: Date.now(), state: 'sending' }, false);
     try {
-      const sent = await client.conversation(userId).send(body);
-      // Pending: the path is being restored and the SDK sends it again; its status event tells the end.
-      if (sent.status === 'pending') this.pendingIds.set(sent.id, { userId, uiId: id });
-      else this.mark(userId, id, 'delivered');
+      // The message shows up through the store's `changed` event, then its status events.
+      await client.conversation(userId).send(body);
     } catch (err) {
-      this.mark(userId, id, 'failed');
       this.system(userId, errorText(this.t, err));
     }
   }
 
-  private mark(userId: string, uiId: string, state: UiMessage['state']): void {
-    this.patch(userId, (c) => ({
-      ...c,
-      messages: c.messages.map((m) => (m.id === uiId ? { ...m, state } : m)),
-    }));
-  }
-
   private onStatus(s: MessageStatus): void {
-    const ours = this.pendingIds.get(s.id);
-    if (!ours || s.status === 'pending') return;
-    this.pendingIds.delete(s.id);
-    this.mark(ours.userId, ours.uiId, s.status);
-    if (s.status === 'failed' && s.error) this.system(ours.userId, errorText(this.t, s.error));
+    const states = {
+      pending: 'sending',
+      delivered: 'delivered',
+      read: 'read',
+      failed: 'failed',
+    } as const;
+    const state = states[s.status];
+    this.patch(s.peerId, (c) => ({
+      ...c,
+      messages: c.messages.map((m) => (m.id === s.id && m.kind === 'own' ? { ...m, state } : m)),
+    }));
   }
 
   private toggleEditing(): void {
