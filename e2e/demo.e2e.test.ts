@@ -41,7 +41,7 @@ describe('the demo, two people in two browser contexts', () => {
     await ada.locator('p2p-chat [part="path"]', { hasText: 'Waiting for' }).waitFor();
     await bob.locator('p2p-chat [part="request"]', { hasText: a.username }).waitFor();
     await bob.locator('p2p-chat [part="request"] button', { hasText: 'Accept' }).click();
-    await ada.locator('p2p-chat p2p-message-list li.own', { hasText: 'Delivered' }).waitFor();
+    await ada.locator('p2p-chat p2p-message-list li.own', { hasText: /Delivered|Seen/ }).waitFor();
     await bob.locator('p2p-chat p2p-message-list li.theirs').first().waitFor();
     await expect(
       bob.locator('p2p-chat p2p-message-list li.theirs').first().textContent(),

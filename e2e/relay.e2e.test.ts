@@ -45,7 +45,7 @@ async function converse(url: string) {
   await ada.locator('p2p-chat button.user', { hasText: b.username }).click();
   await sendIn(ada, 'through the relay');
   await bob.locator('p2p-chat [part="request"] button', { hasText: 'Accept' }).click();
-  await ada.locator('p2p-chat p2p-message-list li.own', { hasText: 'Delivered' }).waitFor();
+  await ada.locator('p2p-chat p2p-message-list li.own', { hasText: /Delivered|Seen/ }).waitFor();
   return people;
 }
 
@@ -121,7 +121,8 @@ describe.skipIf(!coturn)('relay-only in Chromium, through coturn', () => {
     console.log(`[relay e2e] delivered ${Date.now() - back} ms after the relay came back`);
     await expect
       .poll(
-        () => ada.locator('p2p-chat p2p-message-list li.own', { hasText: 'Delivered' }).count(),
+        () =>
+          ada.locator('p2p-chat p2p-message-list li.own', { hasText: /Delivered|Seen/ }).count(),
         {
           timeout: 20_000,
         },
