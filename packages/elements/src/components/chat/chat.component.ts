@@ -39,6 +39,14 @@ interface ConversationView {
 
 const MAX_KEPT_MESSAGES = 500;
 
+// How the message list names each delivery status of the SDK.
+const UI_STATE = {
+  pending: 'sending',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+} as const;
+
 /**
  * A complete peer-to-peer chat: log in, see who is online, and talk to them directly.
  *
@@ -461,12 +469,6 @@ export class P2PChatElement extends LitElement {
   }
 
   private toUi(m: StoredMessage): UiMessage {
-    const states = {
-      pending: 'sending',
-      delivered: 'delivered',
-      read: 'read',
-      failed: 'failed',
-    } as const;
     const reactions = Object.entries(m.reactions ?? {})
       .map(([emoji, who]) => `${emoji} ${who.length}`)
       .join(' · ');
@@ -476,7 +478,7 @@ export class P2PChatElement extends LitElement {
       kind: m.direction === 'out' ? 'own' : 'theirs',
       body: m.deleted ? this.t.deletedMessage : m.body,
       at: m.sentAt,
-      ...(m.direction === 'in' ? { author: m.fromName } : { state: states[m.status] }),
+      ...(m.direction === 'in' ? { author: m.fromName } : { state: UI_STATE[m.status] }),
       ...(m.editedAt && !m.deleted ? { edited: true } : {}),
       ...(m.deleted ? { deleted: true } : {}),
       ...(quote ? { quote } : {}),
@@ -562,13 +564,7 @@ export class P2PChatElement extends LitElement {
   }
 
   private onStatus(s: MessageStatus): void {
-    const states = {
-      pending: 'sending',
-      delivered: 'delivered',
-      read: 'read',
-      failed: 'failed',
-    } as const;
-    const state = states[s.status];
+    const state = UI_STATE[s.status];
     this.patch(s.peerId, (c) => ({
       ...c,
       messages: c.messages.map((m) => (m.id === s.id && m.kind === 'own' ? { ...m, state } : m)),
