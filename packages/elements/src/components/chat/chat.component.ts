@@ -199,7 +199,16 @@ export class P2PChatElement extends LitElement {
     this.phase = 'ready';
     void this.loadConversations(client);
     if (client.connectionState === 'disconnected') {
-      await client.connect().catch((err: unknown) => this.flash(err));
+      await client.connect().catch((err: unknown) => {
+        this.flash(err);
+        // A server that is restarting (or briefly unreachable) is tried again while we stay logged in.
+        const code = (err as { code?: string } | null)?.code;
+        if (code === 'UNAVAILABLE' || code === 'NETWORK')
+          setTimeout(() => {
+            if (client.user && client.connectionState === 'disconnected')
+              void this.onAuth(client, client.user);
+          }, 1000);
+      });
     }
   }
 
