@@ -1,0 +1,28 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { createRunner } from '../scripts/suite-runner.mjs';
+
+// The suite runner behind `pnpm test`: a suite stuck where vitest cannot time it out (a blocked thread) is
+// stopped at its budget, and the run still ends with a summary that names the stuck test.
+it('stops a suite stuck in a blocking call at its budget, counts what finished, and names the stuck test', async () => {
+  const root = new URL('..', import.meta.url).pathname;
+  const runner = createRunner({
+    root,
+    results: mkdtempSync(join(tmpdir(), 'p2pchat-runner-')),
+    stdio: 'ignore',
+  });
+  const started = Date.now();
+  await runner.vitestSuite('stuck', ['--config', 'e2e/fixtures/stuck/vitest.config.mjs'], 20_000);
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`[runner] the stuck suite was stopped after ${seconds.toFixed(1)} s (budget 20 s)`);
+  const summary = runner.summary();
+  expect(summary[0]).toMatch(
+    /^suite stuck: 1 passed, 1 failed, 1 skipped \(.*stopped over its budget\)$/,
+  );
+  expect(summary[1]).toMatch(
+    /still running after \d+s: .*stuck\.fixture\.mjs > blocks its thread for good/,
+  );
+  expect(summary.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
+}, 60_000);
