@@ -29,6 +29,7 @@ import { PeerDirectory } from './rtc/peer-directory.js';
 import type { ConversationRequest, PeerStateChange } from './rtc/peer-directory.js';
 import type { PeerSession, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
 import { Signaling } from './signaling/signaling.js';
+import { DEFAULT_SYNC_HORIZON, DeviceSync } from './sync/device-sync.js';
 import type { SignalingOptions, SignalingState } from './signaling/signaling.js';
 
 export type { PeerStateChange } from './rtc/peer-directory.js';
@@ -63,6 +64,12 @@ export interface ClientOptions {
   history?: MessageStore;
   /** Send read receipts when you read a conversation (default true). */
   readReceipts?: boolean;
+  /**
+   * Own-device sync: each of your sessions (tabs, devices) connects peer to peer to your other online ones,
+   * catches up with the messages they stored within this many ms, and mirrors every change after that.
+   * Default 30 days; 0 turns it off (your sessions then never connect to each other).
+   */
+  syncHorizon?: number;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
   iceServers?: RTCIceServer[];
   /** Signaling options (reconnection backoff, transports). */
@@ -145,6 +152,8 @@ export class P2PClient {
   private readonly conversations = new Map<string, Conversation>();
   private connecting: Promise<SessionInfo> | null = null;
   private readonly messageStore: MessageStore;
+  private readonly mirroredStore: MessageStore;
+  private readonly deviceSync: DeviceSync;
   // The store opened for the logged-in account (a new promise at each login).
   private storeReady: Promise<MessageStore> | null = null;
 
@@ -168,6 +177,25 @@ export class P2PClient {
     );
     this.reachPolicy = new ReachPolicy(options.preferences ?? defaultPreferences(), options.reach);
     this.messageStore = options.history ?? defaultMessageStore();
+    this.deviceSync = new DeviceSync(
+      {
+        selfId: () => this.account.user?.id,
+        ownSessions: () => this.directory.openPeersOf(this.account.user?.id ?? ''),
+        absorb: (record) => {
+          const from = this.sender(record.peerId);
+          if (!from.displayName) from.displayName = record.fromName;
+          this.conversation(record.peerId).absorb(record, from);
+        },
+        onAbuse: (session) => {
+          this.emitError(
+            new P2PError('PEER_PROTOCOL', 'Another session sent more than it may.', 'peer'),
+          );
+          session.close('local disconnect');
+        },
+      },
+      options.syncHorizon ?? DEFAULT_SYNC_HORIZON,
+    );
+    this.mirroredStore = this.deviceSync.mirroring(this.messageStore);
     // Looked up when a connection is made, never at construction (safe during server rendering).
     const RTCPeerConnectionImpl = () =>
       options.rtc?.RTCPeerConnection ??
@@ -192,7 +220,11 @@ export class P2PClient {
           if (added) this.emitter.emit('request', added);
           this.emitter.emit('requests', list);
         },
-        wantsConversation: (userId) => this.conversations.has(userId),
+        wantsConversation: (userId) =>
+          userId === this.account.user?.id
+            ? this.deviceSync.enabled
+            : this.conversations.has(userId),
+        syncsOwnSessions: () => this.deviceSync.enabled,
         touchConversation: (userId) => void this.conversation(userId),
         onError: (err) => this.emitError(err),
       },
@@ -330,6 +362,7 @@ export class P2PClient {
   /** Closes every peer connection (telling the peers) and the signaling connection. */
   disconnect(): void {
     this.connecting = null;
+    this.deviceSync.reset();
     this.directory.closeAll();
     for (const conversation of this.conversations.values()) conversation.close();
     this.conversations.clear();
@@ -344,6 +377,7 @@ export class P2PClient {
     const conversation = new Conversation(userId, {
       self: () => this.self(),
       store: () => this.store(),
+      rawStore: () => this.store().then(() => this.messageStore),
       receipts: () => this.options.readReceipts !== false,
       unreachable: (id) => this.unreachable(id),
       online: (id) => this.roster.get(id) !== undefined,
@@ -416,7 +450,18 @@ export class P2PClient {
   private store(): Promise<MessageStore> {
     if (!this.storeReady)
       return Promise.reject(new P2PError('NOT_LOGGED_IN', 'Log in first.', 'auth'));
-    return this.storeReady;
+    // changes made through it are mirrored to the user's other sessions
+    return this.storeReady.then(() => this.mirroredStore);
+  }
+
+  // After (re)connecting: this session reaches out to the user's other online sessions.
+  private reachOwnSessions(): void {
+    const me = this.account.user?.id;
+    if (!me || !this.deviceSync.enabled) return;
+    const others = (this.roster.get(me)?.sessions ?? []).filter(
+      (s) => s !== this.signaling.sessionId,
+    );
+    if (others.length > 0) this.directory.open(me, 20_000).catch(() => undefined);
   }
 
   // After (re)connecting: messages still pending in the store (from before a reload) go back in their
@@ -473,6 +518,7 @@ export class P2PClient {
     });
     s.on('snapshot', (snapshot) => {
       this.roster.reset(snapshot);
+      this.reachOwnSessions();
       this.emitter.emit('presence', this.roster.list());
     });
     s.on('online', (entry) => {
@@ -504,17 +550,32 @@ export class P2PClient {
   }
 
   private onFrame(peer: PeerSession, frame: Frame): void {
-    const roster = this.roster.get(peer.remoteUserId);
-    const from: Sender = {
-      id: peer.remoteUserId,
+    if (frame.t === 'sync') {
+      this.deviceSync.receive(peer, frame); // ignored unless it is another session of this user
+      return;
+    }
+    if (peer.remoteUserId === this.account.user?.id) return; // own sessions only sync
+    this.conversation(peer.remoteUserId).receive(peer, frame, this.sender(peer.remoteUserId));
+  }
+
+  // Who a user is, as presence knows them.
+  private sender(userId: string): Sender {
+    const roster = this.roster.get(userId);
+    return {
+      id: userId,
       username: roster?.username ?? '',
       displayName: roster?.displayName ?? roster?.username ?? '',
     };
-    this.conversation(peer.remoteUserId).receive(peer, frame, from);
   }
 
   private onPeer(peer: PeerSession, change: PeerStateChange): void {
     this.emitter.emit('peer', change);
+    if (peer.remoteUserId === this.account.user?.id) {
+      // another session of this user: each side sends what it stored within the horizon
+      if (change.state === 'open' && this.storeReady)
+        void this.deviceSync.catchUp(peer, this.messageStore).catch(() => undefined);
+      return;
+    }
     const conversation = this.conversations.get(peer.remoteUserId);
     if (change.state === 'open') conversation?.flush(peer);
     if (change.state === 'closed' && peer.closeReason === 'peer declined')

@@ -3,10 +3,16 @@ import { P2PError } from './errors.js';
 import type { MessageStore, StoredMessage } from './history/message-store.js';
 import type { HistoryPage } from './history/message-store.js';
 import { storeStamp } from './history/message-store.js';
+import { mergeRecord } from './sync/device-sync.js';
 import { after } from './internal/timers.js';
 import type { Cancel } from './internal/timers.js';
-import { MAX_MESSAGE_LENGTH, MAX_REACTION_LENGTH, MAX_RECEIPT_IDS } from './rtc/frames.js';
-import type { Frame, MessageFrame } from './rtc/frames.js';
+import {
+  MAX_MESSAGE_LENGTH,
+  MAX_REACTION_KINDS,
+  MAX_REACTION_LENGTH,
+  MAX_RECEIPT_IDS,
+} from './rtc/frames.js';
+import type { Frame, MessageFrame, SyncRecord } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
 
 /** Who a message is from, as the signaling server vouched for it. */
@@ -75,8 +81,10 @@ export type ConversationState =
 /** What a conversation needs from its client. */
 export interface ConversationHost {
   self(): Sender;
-  /** The account's message store, once open. */
+  /** The account's message store, once open (changes made through it reach the user's other sessions). */
   store(): Promise<MessageStore>;
+  /** The same store, for merging what the user's other sessions sent (not mirrored back). */
+  rawStore(): Promise<MessageStore>;
   /** Whether read receipts are sent. */
   receipts(): boolean;
   /** Why nothing can be sent to the user now (not connected), or null (offline peers are queued). */
@@ -105,8 +113,6 @@ const REPLAY_MAX = 100;
 const MAX_PENDING = 500;
 // Control frames (edits, deletions, reactions, receipts) waiting for a connection, per conversation.
 const MAX_CONTROL_QUEUE = 200;
-// Distinct reactions one message can hold, so a peer cannot grow it without bound.
-const MAX_REACTIONS = 20;
 
 /** A random id that needs no secure context (unlike `crypto.randomUUID`). */
 export function randomId(): string {
@@ -138,6 +144,8 @@ export class Conversation {
   private readonly control: Frame[] = [];
   private readonly recent: { frame: MessageFrame; at: number }[] = [];
   private readonly seen = new Set<string>();
+  // The version (changedAt) of each message this session last showed, for merges from other sessions.
+  private readonly shown = new Map<string, number>();
   private cancelTyping: Cancel | undefined;
   private peerTyping = false;
   private everOpen = false;
@@ -322,6 +330,14 @@ export class Conversation {
     void this.queue(message).catch(() => undefined); // nobody awaits it: status events tell the outcome
   }
 
+  /**
+   * @internal A record from another session of this user (their other tab or device): merged into the
+   * history in turn with the peer's own frames, so a message that came both ways is kept once.
+   */
+  absorb(record: SyncRecord, from: Sender): void {
+    this.inbound = this.inbound.then(() => this.merge(record, from)).catch(() => undefined); // a store failure drops that one record
+  }
+
   /** @internal The peer may be reachable now (came online): pending messages try to go. */
   kick(): void {
     if (this.outbox.length === 0 && this.control.length === 0) return;
@@ -410,8 +426,9 @@ export class Conversation {
     const store = await this.host.store();
     if (frame.t === 'msg') {
       // Stored before it is acknowledged: an ack means this device has it for good, across reloads.
-      const known = this.seen.has(frame.id) || (await store.get(this.peerId, frame.id));
-      if (!known) {
+      // Stored once (a store can be shared by tabs of one browser), announced once in each session.
+      const known = this.seen.has(frame.id);
+      if (!known && !(await store.get(this.peerId, frame.id))) {
         const now = storeStamp();
         await store.put({
           id: frame.id,
@@ -428,7 +445,7 @@ export class Conversation {
         await store.unread(this.peerId, { add: 1 });
       }
       session.send({ t: 'ack', id: frame.id });
-      if (known) return; // a copy: over a second connection, or sent again
+      if (known) return; // a copy: over a second connection, sent again, or mirrored by another tab
       this.remember(frame.id);
       this.setTyping(false);
       this.events.emit('message', {
@@ -471,6 +488,63 @@ export class Conversation {
       const changed = withReaction(m, frame.emoji, this.peerId, frame.on);
       if (changed) await this.save(changed);
     }
+  }
+
+  private async merge(record: SyncRecord, from: Sender): Promise<void> {
+    const store = await this.host.rawStore();
+    const existing = await store.get(this.peerId, record.id);
+    const merged = mergeRecord(existing, record, Date.now());
+    const current = merged ?? existing;
+    if (!current) return;
+    if (merged) {
+      await store.put(merged);
+      if (merged.direction === 'in') {
+        // The unread count follows: a new unread message, or one read on the other device.
+        if (!existing && merged.status !== 'read') await store.unread(this.peerId, { add: 1 });
+        else if (existing && existing.status !== 'read' && merged.status === 'read')
+          await store.unread(this.peerId, { add: -1 });
+      } else this.absorbOwn(merged, existing);
+    }
+    if (current.direction === 'in' && !this.seen.has(current.id)) {
+      // Every session of the user hears of a message once, whichever way it came.
+      this.remember(current.id);
+      this.events.emit('message', {
+        id: current.id,
+        from,
+        body: current.body,
+        sentAt: current.sentAt,
+        peerId: this.peerId,
+        ...(current.replyTo === undefined ? {} : { replyTo: current.replyTo }),
+      });
+    }
+    // Shown here unless this session has shown this version already (tabs that share one store).
+    if (merged || (this.shown.get(current.id) ?? -1) < record.changedAt) {
+      this.shown.set(current.id, record.changedAt);
+      if (this.shown.size > REMEMBERED_IDS)
+        this.shown.delete(this.shown.keys().next().value as string);
+      this.events.emit('changed', current);
+    }
+  }
+
+  // One of our messages changed in another session: the outbox here follows.
+  private absorbOwn(merged: StoredMessage, existing: StoredMessage | undefined): void {
+    const out = this.outbox.find((o) => o.message.id === merged.id);
+    if (out && (merged.deleted || merged.status !== 'pending')) {
+      // delivered, cancelled or deleted over there: this session stops sending it
+      this.remove(out);
+      this.settle(
+        out,
+        merged.status === 'delivered' || merged.status === 'read' ? 'delivered' : 'pending',
+      );
+    } else if (out) {
+      out.message.body = out.frame.body = merged.body;
+    } else if (!existing && merged.status === 'pending') {
+      // sent from the other session while the peer was away: whichever session meets them delivers it
+      this.restore(merged, this.host.self());
+      this.kick();
+    }
+    if (existing && existing.status !== merged.status)
+      this.events.emit('status', { id: merged.id, peerId: this.peerId, status: merged.status });
   }
 
   private async acknowledged(id: string): Promise<void> {
@@ -566,7 +640,7 @@ function withReaction(
   const current = m.reactions ?? {};
   const who = new Set(current[emoji] ?? []);
   if (on) {
-    if (!(emoji in current) && Object.keys(current).length >= MAX_REACTIONS) return null;
+    if (!(emoji in current) && Object.keys(current).length >= MAX_REACTION_KINDS) return null;
     who.add(userId);
   } else who.delete(userId);
   const reactions = Object.fromEntries(Object.entries(current).filter(([e]) => e !== emoji));

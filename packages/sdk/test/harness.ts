@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 // The real server, from its sources (a test-only import; the SDK does not depend on the server).
 import { loadConfig, startServer } from '../../server/src/index.js';
 import type { RunningServer } from '../../server/src/index.js';
@@ -46,6 +47,24 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   };
   h.url = h.server.url;
   return h;
+}
+
+/**
+ * One real server for a test file, and the clients its tests make: every client in `clients` is
+ * disconnected after each test, and the server stopped after the file.
+ */
+export function useHarness(env: Record<string, string> = {}) {
+  const used = { h: undefined as unknown as Harness, clients: [] as P2PClient[] };
+  beforeAll(async () => {
+    used.h = await startHarness(env);
+  });
+  afterEach(() => {
+    for (const c of used.clients.splice(0)) c.disconnect();
+  });
+  afterAll(async () => {
+    await used.h.stop();
+  });
+  return used;
 }
 
 let n = 0;

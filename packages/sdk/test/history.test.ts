@@ -1,27 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage, MessageStore, P2PClient, StoredMessage } from '../src/index.js';
 import { memoryMessageStore, memoryStorage } from '../src/index.js';
 import { MAX_PER_CONVERSATION } from '../src/history/message-store.js';
-import type { Harness } from './harness.js';
-import { nextEvent, nodeClient, onlineUser, peerSessions, startHarness, until } from './harness.js';
+import { nextEvent, nodeClient, onlineUser, peerSessions, until, useHarness } from './harness.js';
 
-let h: Harness;
-const clients: P2PClient[] = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.disconnect();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const harness = useHarness();
+const clients = harness.clients;
 
 // A person whose device keeps its session and history across "reloads" (new clients on the same stores).
 async function device(prefix: string, options: { readReceipts?: boolean } = {}) {
   const storage = memoryStorage();
   const history = memoryMessageStore();
-  const u = await onlineUser(h.url, prefix, { storage, history, ...options });
+  const u = await onlineUser(harness.h.url, prefix, { storage, history, ...options });
   clients.push(u.client);
   const d = {
     ...u,
@@ -29,7 +19,7 @@ async function device(prefix: string, options: { readReceipts?: boolean } = {}) 
     /** The page reloads: a new client on the same storage restores the session and connects. */
     async reload(): Promise<P2PClient> {
       d.client.disconnect();
-      const again = nodeClient(h.url, { storage, history, ...options });
+      const again = nodeClient(harness.h.url, { storage, history, ...options });
       clients.push(again);
       await again.restore();
       await again.connect();
@@ -129,7 +119,7 @@ describe('the offline outbox', () => {
     adaAgain.on('status', (s) => statuses.push(`${s.id === a.id ? 'a' : 'b'}:${s.status}`));
     // bob comes back (his page reloads too)
     const got: ChatMessage[] = [];
-    const bobAgain = nodeClient(h.url, { history: bob.history });
+    const bobAgain = nodeClient(harness.h.url, { history: bob.history });
     clients.push(bobAgain);
     bobAgain.on('message', (m) => got.push(m));
     await bobAgain.login({ email: bob.account.email, password: bob.account.password });

@@ -1,24 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClientOptions, ConversationRequest, P2PClient } from '../src/index.js';
 import { memoryPreferences } from '../src/index.js';
-import type { Harness } from './harness.js';
-import { nextEvent, nodeClient, onlineUser, peerSessions, startHarness, until } from './harness.js';
+import {
+  nextEvent,
+  nodeClient,
+  onlineUser,
+  peerSessions,
+  startHarness,
+  until,
+  useHarness,
+} from './harness.js';
 
-let h: Harness;
-const clients: P2PClient[] = [];
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(() => {
-  for (const c of clients.splice(0)) c.disconnect();
-});
-afterAll(async () => {
-  await h.stop();
-});
+const harness = useHarness();
+const clients = harness.clients;
 
 // The default policy (contacts), as an application gets it.
 async function user(prefix: string, options: Partial<ClientOptions> = {}) {
-  const u = await onlineUser(h.url, prefix, { reach: {}, ...options });
+  const u = await onlineUser(harness.h.url, prefix, { reach: {}, ...options });
   clients.push(u.client);
   return u;
 }
@@ -74,7 +72,7 @@ describe('who can reach you', () => {
     );
     // a reload of bob's page: same storage, new client
     bob.client.disconnect();
-    const again = nodeClient(h.url, { reach: {}, preferences });
+    const again = nodeClient(harness.h.url, { reach: {}, preferences });
     clients.push(again);
     await again.login({ email: bob.account.email, password: bob.account.password });
     await again.connect();
@@ -136,7 +134,7 @@ describe('who can reach you', () => {
 describe('the connection lifecycle', () => {
   it('opens one socket for concurrent connect() calls, and the others never see the user flap', async () => {
     const watcher = await user('watch');
-    const c = nodeClient(h.url);
+    const c = nodeClient(harness.h.url);
     clients.push(c);
     const tag = `once${process.pid}${Date.now() % 1000}`;
     const me = await c.register({
@@ -151,7 +149,7 @@ describe('the connection lifecycle', () => {
     expect(new Set([a.sessionId, b.sessionId, d.sessionId]).size).toBe(1);
     expect((await c.connect()).sessionId).toBe(a.sessionId);
     await new Promise((r) => setTimeout(r, 300));
-    expect(h.server.realtime.roster.sessionCount(me.id)).toBe(1);
+    expect(harness.h.server.realtime.roster.sessionCount(me.id)).toBe(1);
     expect(seen).toEqual(['online']);
   });
 

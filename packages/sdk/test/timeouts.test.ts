@@ -149,6 +149,7 @@ describe('conversation timeouts', () => {
   const host = (): ConversationHost => ({
     self: () => ({ id: 'u1', username: 'ada', displayName: 'Ada' }),
     store: () => Promise.resolve(store),
+    rawStore: () => Promise.resolve(store),
     receipts: () => true,
     unreachable: () => null,
     online: () => true,
@@ -220,6 +221,7 @@ describe('reopening a dropped connection', () => {
         onPeer: () => undefined,
         onRequests: () => undefined,
         wantsConversation: () => true,
+        syncsOwnSessions: () => false,
         touchConversation: () => undefined,
         onError: () => undefined,
       },

@@ -141,7 +141,7 @@ export function indexedDbMessageStore(prefix = 'p2pchat-history-'): MessageStore
       const tx = open().transaction('conversations', 'readwrite');
       const s = await tx.store.get(peerId);
       if (!s) return 0;
-      s.unread = 'read' in change ? 0 : s.unread + change.add;
+      s.unread = 'read' in change ? 0 : Math.max(0, s.unread + change.add);
       await tx.store.put(s);
       await tx.done;
       return s.unread;

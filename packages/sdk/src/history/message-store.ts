@@ -30,6 +30,8 @@ export interface StoredMessage {
   deleted?: boolean;
   /** Reactions: emoji → ids of the users who reacted. */
   reactions?: Record<string, string[]>;
+  /** When this user last changed it on any of their devices, ms (own-device sync keeps the newest). */
+  changedAt?: number;
 }
 
 /** One conversation in the list: the last message and the unread count. */
@@ -63,7 +65,7 @@ export interface MessageStore {
   pending(): Promise<StoredMessage[]>;
   /** Every conversation, most recent activity first. */
   conversations(): Promise<ConversationSummary[]>;
-  /** Unread messages of a conversation: `add` to count more, or reset to 0 with `read`. */
+  /** Unread messages of a conversation: `add` to count more (or fewer, never below 0), or reset to 0 with `read`. */
   unread(peerId: string, change: { add: number } | { read: true }): Promise<number>;
   /** Messages whose body contains the text (case-insensitive), newest first. */
   search(text: string, limit?: number): Promise<StoredMessage[]>;
@@ -150,7 +152,7 @@ export function memoryMessageStore(): MessageStore {
       return list.sort((a, b) => orderKey(b.last).localeCompare(orderKey(a.last)));
     },
     async unread(peerId, change) {
-      const n = 'read' in change ? 0 : (unread.get(peerId) ?? 0) + change.add;
+      const n = 'read' in change ? 0 : Math.max(0, (unread.get(peerId) ?? 0) + change.add);
       unread.set(peerId, n);
       return n;
     },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, parseFrame } from './frames.js';
+import {
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_LENGTH,
+  MAX_SYNC_RECORDS,
+  parseFrame,
+  toSyncRecord,
+} from './frames.js';
 
 describe('data-channel frames', () => {
   it.each([
@@ -14,6 +20,7 @@ describe('data-channel frames', () => {
     ['ack', { t: 'ack', id: 'm1' }],
     ['typing', { t: 'typing', on: true }],
     ['bye', { t: 'bye' }],
+    ['sync', { t: 'sync', records: [{ id: 'm1' }] }],
   ])('reads a %s frame', (_name, frame) => {
     expect(parseFrame(JSON.stringify(frame))).toEqual(frame);
   });
@@ -68,11 +75,75 @@ describe('data-channel frames', () => {
       JSON.stringify({ t: 'react', id: 'm', emoji: 'x'.repeat(17), on: true }),
     ],
     ['a reaction without on', '{"t":"react","id":"m","emoji":"👍"}'],
+    ['a sync without records', '{"t":"sync","records":[]}'],
+    ['a sync with records that are not a list', '{"t":"sync","records":{"0":{}}}'],
+    [
+      'a sync with too many records',
+      JSON.stringify({ t: 'sync', records: Array.from({ length: MAX_SYNC_RECORDS + 1 }, () => 0) }),
+    ],
     [
       'a frame over the byte limit',
       JSON.stringify({ t: 'bye', pad: 'é'.repeat(MAX_FRAME_BYTES / 2 + 1) }),
     ],
   ])('refuses %s', (_name, data) => {
     expect(parseFrame(data)).toBeNull();
+  });
+});
+
+describe('own-device sync records', () => {
+  const T = 1_700_000_000_000;
+  const good = {
+    id: 'm1',
+    peerId: 'bob',
+    fromId: 'ada',
+    fromName: 'Ada',
+    direction: 'out',
+    body: 'hi',
+    sentAt: T,
+    storedAt: T,
+    changedAt: T,
+    status: 'delivered',
+  };
+  const check = (over: Record<string, unknown>) => toSyncRecord({ ...good, ...over }, 'ada');
+
+  it.each([
+    ['a message of yours', {}],
+    ['a message of the peer', { fromId: 'bob', direction: 'in', status: 'read' }],
+    ['a reply, edited', { replyTo: 'm0', editedAt: T + 1 }],
+    ['a deleted message', { body: '', deleted: true }],
+    ['reactions by both', { reactions: { '👍': ['ada', 'bob'], '🎉': ['bob'] } }],
+  ])('accepts %s', (_name, over) => {
+    expect(check(over)).toEqual({ ...good, ...over });
+  });
+
+  it.each([
+    ['not an object', null],
+    ['a conversation with yourself', { peerId: 'ada' }],
+    ['a third user as author', { fromId: 'carol' }],
+    ['a direction that does not match the author', { direction: 'in' }],
+    ['an unknown status', { status: 'seen' }],
+    ['an empty body', { body: '' }],
+    ['a body too long', { body: 'x'.repeat(MAX_MESSAGE_LENGTH + 1) }],
+    ['text left in a deleted message', { deleted: true }],
+    ['deleted as a string', { deleted: 'yes' }],
+    ['a time out of range', { changedAt: 1 }],
+    ['no change time', { changedAt: undefined }],
+    ['an empty reply id', { replyTo: '' }],
+    ['reactions as a list', { reactions: [['👍', ['ada']]] }],
+    ['a reaction by a third user', { reactions: { '👍': ['carol'] } }],
+    ['a reaction given twice by one user', { reactions: { '👍': ['ada', 'ada'] } }],
+    ['a reaction nobody gave', { reactions: { '👍': [] } }],
+    ['a __proto__ reaction', { reactions: JSON.parse('{"__proto__":["ada"]}') }],
+    [
+      'too many kinds of reaction',
+      { reactions: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`e${i}`, ['ada']])) },
+    ],
+  ])('refuses %s', (_name, over) => {
+    expect(over === null ? toSyncRecord(null, 'ada') : check(over)).toBeNull();
+  });
+
+  it('keeps only known fields', () => {
+    const r = check({ admin: true, outbox: 'x' });
+    expect(Object.keys(r ?? {}).sort()).toEqual(Object.keys(good).sort());
   });
 });

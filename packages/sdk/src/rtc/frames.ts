@@ -1,3 +1,5 @@
+import type { StoredMessage } from '../history/message-store.js';
+
 // Frames are checked by hand rather than with zod: five small shapes do not justify 6 KB gzipped in every
 // browser bundle (docs/decisions/0003-frame-validation.md). The server-facing contract stays in zod.
 
@@ -67,6 +69,23 @@ export interface ByeFrame {
 export interface PingFrame {
   t: 'ping';
 }
+/**
+ * One message of the local history, as two sessions of the same user exchange it: what the store keeps,
+ * always with the time of its last change.
+ */
+export type SyncRecord = Omit<StoredMessage, 'changedAt'> & {
+  /** When a session of the user last changed it (the newer change wins). */
+  changedAt: number;
+};
+/**
+ * `sync`: history records, only ever between two sessions of the same user (their own devices and tabs):
+ * what one had while the other was away, and every change as it happens. Ignored from anyone else.
+ */
+export interface SyncFrame {
+  t: 'sync';
+  /** Each one is checked with {@link toSyncRecord} by the receiver, who knows whose history it must be. */
+  records: unknown[];
+}
 /** Every frame a peer may send. */
 export type Frame =
   | HelloFrame
@@ -78,7 +97,8 @@ export type Frame =
   | ReadFrame
   | EditFrame
   | DeleteFrame
-  | ReactFrame;
+  | ReactFrame
+  | SyncFrame;
 
 /** The most ids one read receipt may carry. */
 export const MAX_RECEIPT_IDS = 100;
@@ -92,6 +112,71 @@ const time = (v: unknown): v is number =>
 
 const text = (v: unknown, min: number, max: number): v is string =>
   typeof v === 'string' && v.length >= min && v.length <= max;
+
+/** The most records one `sync` frame may carry. */
+export const MAX_SYNC_RECORDS = 200;
+/** Distinct reactions one message may hold. */
+export const MAX_REACTION_KINDS = 20;
+const STATUSES = new Set(['pending', 'delivered', 'read', 'failed']);
+
+/**
+ * Checks one record of a `sync` frame; answers a new object of the known fields, or null. It must be a
+ * message of a conversation between `selfId` and someone else, written by one of the two, every field within
+ * its bounds; a deleted message carries no text.
+ */
+export function toSyncRecord(json: unknown, selfId: string): SyncRecord | null {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
+  const r = json as Record<string, unknown>;
+  if (!text(r.id, 1, MAX_MESSAGE_ID_LENGTH) || !text(r.peerId, 1, MAX_MESSAGE_ID_LENGTH))
+    return null;
+  if (r.peerId === selfId || (r.fromId !== selfId && r.fromId !== r.peerId)) return null;
+  const direction = r.fromId === selfId ? 'out' : 'in';
+  if (r.direction !== direction || !text(r.fromName, 0, 200)) return null;
+  const deleted = r.deleted === true;
+  if (r.deleted !== undefined && typeof r.deleted !== 'boolean') return null;
+  if (!(deleted ? r.body === '' : text(r.body, 1, MAX_MESSAGE_LENGTH))) return null;
+  if (!time(r.sentAt) || !time(r.storedAt) || !time(r.changedAt)) return null;
+  if (typeof r.status !== 'string' || !STATUSES.has(r.status)) return null;
+  if (r.replyTo !== undefined && !text(r.replyTo, 1, MAX_MESSAGE_ID_LENGTH)) return null;
+  if (r.editedAt !== undefined && !time(r.editedAt)) return null;
+  const record: SyncRecord = {
+    id: r.id,
+    peerId: r.peerId,
+    fromId: r.fromId as string,
+    fromName: r.fromName,
+    direction,
+    body: r.body as string,
+    sentAt: r.sentAt,
+    storedAt: r.storedAt,
+    changedAt: r.changedAt,
+    status: r.status as SyncRecord['status'],
+  };
+  if (typeof r.replyTo === 'string') record.replyTo = r.replyTo;
+  if (typeof r.editedAt === 'number') record.editedAt = r.editedAt;
+  if (deleted) record.deleted = true;
+  if (r.reactions !== undefined) {
+    const reactions = toReactions(r.reactions, [selfId, r.peerId]);
+    if (!reactions) return null;
+    record.reactions = reactions;
+  }
+  return record;
+}
+
+// Reactions of a record: at most MAX_REACTION_KINDS emoji, each given by one or both users of the conversation.
+function toReactions(v: unknown, users: string[]): Record<string, string[]> | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > MAX_REACTION_KINDS) return null;
+  const reactions: Record<string, string[]> = {};
+  for (const [emoji, who] of entries) {
+    if (!text(emoji, 1, MAX_REACTION_LENGTH) || emoji === '__proto__') return null;
+    if (!Array.isArray(who) || who.length === 0 || who.length > users.length) return null;
+    if (!who.every((u) => users.includes(u as string)) || new Set(who).size !== who.length)
+      return null;
+    reactions[emoji] = [...(who as string[])];
+  }
+  return reactions;
+}
 
 /**
  * Checks a parsed JSON value against the frame shapes. Answers a new object holding only the known fields
@@ -143,6 +228,13 @@ export function toFrame(json: unknown): Frame | null {
       return { t: 'bye' };
     case 'ping':
       return { t: 'ping' };
+    case 'sync':
+      // The records are checked by the receiver, which knows whose history they must belong to.
+      return Array.isArray(f.records) &&
+        f.records.length >= 1 &&
+        f.records.length <= MAX_SYNC_RECORDS
+        ? { t: 'sync', records: [...(f.records as unknown[])] }
+        : null;
     default:
       return null;
   }

@@ -41,6 +41,8 @@ export interface DirectoryHost {
   wantsConversation(userId: string): boolean;
   /** A conversation with the user, made if needed. */
   touchConversation(userId: string): void;
+  /** Whether this session connects to the user's own other sessions (own-device sync). */
+  syncsOwnSessions(): boolean;
   onError(error: P2PError): void;
 }
 
@@ -125,7 +127,10 @@ export class PeerDirectory {
   onSignal(signal: RelayedSignal): void {
     const { from } = signal;
     const me = this.host.selfId();
-    if (!me || from.userId === me) return; // conversations with oneself: not supported
+    if (!me) return;
+    const own = from.userId === me; // another session of this user: connected only for own-device sync
+    if (own && (!this.host.syncsOwnSessions() || from.sessionId === this.signaling.sessionId))
+      return;
     const body = { type: signal.type, data: signal.data } as SignalBody;
     const k = key(from.userId, from.sessionId);
     const queued = this.creating.get(k);
@@ -155,6 +160,10 @@ export class PeerDirectory {
       return;
     }
     if (body.type !== 'offer') return; // stray signals of a connection we no longer hold
+    if (own) {
+      void this.create(from.userId, from.sessionId, false, [body]);
+      return;
+    }
     const decision = this.reach.decide(from.userId);
     if (decision === 'ignore') return;
     if (decision === 'decline') {
@@ -179,15 +188,20 @@ export class PeerDirectory {
     if (this.signaling.state !== 'connected') {
       throw new P2PError('NOT_CONNECTED', 'Connect first: call client.connect().', 'signaling');
     }
-    const online = this.roster.get(userId);
-    if (!online || userId === this.host.selfId()) {
+    const own = userId === this.host.selfId();
+    const sessions = (this.roster.get(userId)?.sessions ?? []).filter(
+      (s) => s !== this.signaling.sessionId,
+    );
+    if (sessions.length === 0 || (own && !this.host.syncsOwnSessions())) {
       throw new P2PError('PEER_UNAVAILABLE', 'That user is not online.', 'rtc');
     }
-    // Writing to someone is consent to be reached by them.
-    this.reach.allow(userId);
-    if (this.requestList.has(userId)) this.accept(userId);
+    if (!own) {
+      // Writing to someone is consent to be reached by them.
+      this.reach.allow(userId);
+      if (this.requestList.has(userId)) this.accept(userId);
+    }
     await Promise.all(
-      online.sessions
+      sessions
         .filter((s) => !this.peersOf(userId).some((p) => p.remoteSessionId === s))
         .map((s) => this.create(userId, s, true, [])),
     );
