@@ -151,6 +151,8 @@ export class P2PClient {
   private readonly directory: PeerDirectory;
   private readonly conversations = new Map<string, Conversation>();
   private connecting: Promise<SessionInfo> | null = null;
+  // Counts disconnect() calls, so a connect() that was waiting when one came gives up.
+  private generation = 0;
   private readonly messageStore: MessageStore;
   private readonly mirroredStore: MessageStore;
   private readonly deviceSync: DeviceSync;
@@ -347,8 +349,19 @@ export class P2PClient {
     if (current && this.signaling.state === 'connected') return Promise.resolve(current);
     if (this.connecting) return this.connecting;
     this.watchNetwork();
+    const generation = this.generation;
     const attempt = (async () => {
-      await this.ice.get().catch((err: unknown) => this.emitError(err));
+      let iceError: unknown;
+      await this.ice.get().catch((err: unknown) => {
+        iceError = err;
+        this.emitError(err);
+      });
+      // Disconnected while the ICE servers were being fetched (by disconnect(), or because the server no
+      // longer accepts the token): stay disconnected, and say why.
+      if (generation !== this.generation)
+        throw iceError instanceof P2PError && iceError.code === 'UNAUTHENTICATED'
+          ? iceError
+          : new P2PError('CANCELLED', 'disconnect() was called while connecting.', 'signaling');
       return this.signaling.connect();
     })();
     this.connecting = attempt;
@@ -359,8 +372,12 @@ export class P2PClient {
     return attempt;
   }
 
-  /** Closes every peer connection (telling the peers) and the signaling connection. */
+  /**
+   * Closes every peer connection (telling the peers) and the signaling connection. A `connect()` under way
+   * rejects with `CANCELLED`.
+   */
   disconnect(): void {
+    this.generation += 1;
     this.connecting = null;
     this.deviceSync.reset();
     this.directory.closeAll();
@@ -381,6 +398,7 @@ export class P2PClient {
       receipts: () => this.options.readReceipts !== false,
       unreachable: (id) => this.unreachable(id),
       online: (id) => this.roster.get(id) !== undefined,
+      nameOf: (id) => this.sender(id).displayName,
       reach: (id) => this.directory.open(id, 20_000),
       currentSessions: (id) => this.directory.openPeersOf(id),
     });

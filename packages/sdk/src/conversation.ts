@@ -91,6 +91,8 @@ export interface ConversationHost {
   unreachable(userId: string): P2PError | null;
   /** Whether the user is online now. */
   online(userId: string): boolean;
+  /** The user's display name, as far as this client knows it ('' if not). */
+  nameOf(userId: string): string;
   /** Opens connections to the user's online sessions unless one is open; rejects if that fails. */
   reach(userId: string): Promise<unknown>;
   /** Peer sessions to the user that are open right now. */
@@ -141,7 +143,7 @@ export class Conversation {
   state: ConversationState = 'idle';
   private readonly events = new EventEmitter<ConversationEvents>();
   private readonly outbox: Outgoing[] = [];
-  private readonly control: Frame[] = [];
+  private readonly control: { frame: Frame; ids: string[] }[] = [];
   private readonly recent: { frame: MessageFrame; at: number }[] = [];
   private readonly seen = new Set<string>();
   // The version (changedAt) of each message this session last showed, for merges from other sessions.
@@ -219,6 +221,7 @@ export class Conversation {
       peerId: this.peerId,
       fromId: self.id,
       fromName: self.displayName,
+      toName: this.host.nameOf(this.peerId),
       direction: 'out',
       body,
       sentAt: message.sentAt,
@@ -252,7 +255,7 @@ export class Conversation {
       // not delivered yet: the peer gets the new text in the message itself
       queued.message.body = body;
       queued.frame.body = body;
-    } else this.sendControl({ t: 'edit', id, body, at });
+    } else await this.sendControl({ t: 'edit', id, body, at }, [id]);
   }
 
   /** Deletes one of your messages for everyone: its text is gone here and at the peer. */
@@ -262,7 +265,7 @@ export class Conversation {
     const queued = this.outbox.find((o) => o.message.id === id);
     if (queued)
       await this.fail(queued, new P2PError('CANCELLED', 'The message was deleted.', 'peer'));
-    else this.sendControl({ t: 'del', id });
+    else await this.sendControl({ t: 'del', id }, [id]);
   }
 
   /** Adds your reaction to a message of the conversation, or takes it back if you had given it. */
@@ -278,7 +281,7 @@ export class Conversation {
     if (!changed)
       throw new P2PError('RATE_LIMITED', 'That message has all the reactions it can hold.', 'peer');
     await this.save(changed);
-    this.sendControl({ t: 'react', id, emoji, on });
+    await this.sendControl({ t: 'react', id, emoji, on }, [id]);
   }
 
   /**
@@ -296,7 +299,7 @@ export class Conversation {
       ids.push(m.id);
       await store.put({ ...m, status: 'read' });
     }
-    if (ids.length > 0) this.sendControl({ t: 'read', ids });
+    if (ids.length > 0) await this.sendControl({ t: 'read', ids }, ids);
   }
 
   /** Tells the peer you are typing (or stopped); sent only over connections already open. */
@@ -313,11 +316,19 @@ export class Conversation {
     const since = Date.now() - CONVERSATION_TIMINGS.replayWindow;
     for (const { frame, at } of this.recent) if (at >= since) session.send(frame);
     for (const out of this.outbox) session.send(out.frame);
-    for (const frame of this.control.splice(0)) session.send(frame);
+    const sent = this.control.splice(0);
+    for (const { frame } of sent) session.send(frame);
+    // the peer has them now: the store stops keeping them for after a reload
+    void this.caughtUp(sent.flatMap((c) => c.ids)).catch(() => undefined);
   }
 
-  /** @internal Takes back a pending message from the store (after a reload): it goes when the peer is back. */
+  /**
+   * @internal Takes back from the store (after a reload) a pending message, or a change the peer has not
+   * heard of (an edit, a deletion, your reactions, a read receipt): it goes when the peer is back.
+   */
   restore(stored: StoredMessage, from: Sender): void {
+    if (stored.peerBehind) this.restoreChange(stored);
+    if (stored.status !== 'pending' || stored.direction !== 'out') return;
     if (this.outbox.some((o) => o.message.id === stored.id)) return;
     const message: ChatMessage = {
       id: stored.id,
@@ -608,13 +619,52 @@ export class Conversation {
     this.events.emit('changed', m);
   }
 
-  // Sent now over open connections, or when one opens.
-  private sendControl(frame: Frame): void {
+  // Sent now over open connections, or when one opens; until then the messages it is about are marked in
+  // the store (`peerBehind`), so the change still goes after a reload.
+  private async sendControl(frame: Frame, ids: string[]): Promise<void> {
     const open = this.host.currentSessions(this.peerId);
-    if (open.length > 0) for (const s of open) s.send(frame);
-    else if (this.control.length < MAX_CONTROL_QUEUE) {
-      this.control.push(frame);
-      this.kick();
+    if (open.length > 0) {
+      for (const s of open) s.send(frame);
+      return;
+    }
+    if (this.control.length >= MAX_CONTROL_QUEUE) return;
+    this.control.push({ frame, ids });
+    const store = await this.host.rawStore();
+    for (const id of ids) {
+      const m = await store.get(this.peerId, id);
+      if (m && !m.peerBehind) await store.put({ ...m, peerBehind: true });
+    }
+    this.kick();
+  }
+
+  // The change a message carries that the peer has not heard of, as frames again (after a reload). Your
+  // reactions go as "on"; one taken back while offline is not sent.
+  private restoreChange(m: StoredMessage): void {
+    if (this.control.some((c) => c.ids.includes(m.id))) return;
+    const frames: Frame[] = [];
+    if (m.direction === 'in') {
+      if (m.status === 'read') frames.push({ t: 'read', ids: [m.id] });
+    } else if (m.deleted) frames.push({ t: 'del', id: m.id });
+    else if (m.editedAt !== undefined && m.status !== 'pending')
+      frames.push({ t: 'edit', id: m.id, body: m.body, at: m.editedAt });
+    const me = this.host.self().id;
+    if (!m.deleted)
+      for (const [emoji, who] of Object.entries(m.reactions ?? {}))
+        if (who.includes(me)) frames.push({ t: 'react', id: m.id, emoji, on: true });
+    for (const frame of frames)
+      if (this.control.length < MAX_CONTROL_QUEUE) this.control.push({ frame, ids: [m.id] });
+    this.kick();
+  }
+
+  private async caughtUp(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const store = await this.host.rawStore();
+    for (const id of new Set(ids)) {
+      const m = await store.get(this.peerId, id);
+      if (m?.peerBehind) {
+        const { peerBehind: _done, ...rest } = m;
+        await store.put(rest);
+      }
     }
   }
 

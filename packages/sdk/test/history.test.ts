@@ -103,6 +103,51 @@ describe('local history', () => {
 });
 
 describe('the offline outbox', () => {
+  it('keeps edits, deletions, reactions and read receipts made while the peer was away, across a reload', async () => {
+    const [ada, bob] = [await device('ada'), await device('bob')];
+    await online(ada.client, bob.user.id);
+    const one = await ada.client.conversation(bob.user.id).send('one');
+    const two = await ada.client.conversation(bob.user.id).send('two');
+    const atAda = nextEvent(ada.client, 'message');
+    const three = await bob.client.conversation(ada.user.id).send('three');
+    await atAda;
+    bob.client.disconnect();
+    await until(() => !ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob offline');
+    const chat = ada.client.conversation(bob.user.id);
+    await chat.edit(one.id, 'one, edited');
+    await chat.delete(two.id);
+    await chat.react(three.id, '👍');
+    await chat.markRead();
+    expect((await ada.history.pending()).map((m) => m.id).sort()).toEqual(
+      [one.id, two.id, three.id].sort(),
+    );
+    await ada.reload(); // the changes are in her store, not in memory
+
+    const bobAgain = nodeClient(harness.h.url, { history: bob.history });
+    clients.push(bobAgain);
+    await bobAgain.login({ email: bob.account.email, password: bob.account.password });
+    await bobAgain.connect();
+    const get = (id: string) => bob.history.get(ada.user.id, id);
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const [m1, m2, m3] = [await get(one.id), await get(two.id), await get(three.id)];
+      if (
+        m1?.body === 'one, edited' &&
+        m2?.deleted &&
+        m3?.reactions?.['👍'] &&
+        m3.status === 'read'
+      )
+        break;
+      if (Date.now() > deadline) throw new Error(`not caught up: ${JSON.stringify([m1, m2, m3])}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await get(three.id))?.reactions).toEqual({ '👍': [ada.user.id] });
+    const left = Date.now() + 5000;
+    while ((await ada.history.pending()).length > 0 && Date.now() < left)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await ada.history.pending()).toEqual([]); // told, so no longer kept for later
+  });
+
   it('delivers to a recipient who was offline, in order and once, after the sender reloaded', async () => {
     const [ada, bob] = [await device('ada'), await device('bob')];
     await online(ada.client, bob.user.id);

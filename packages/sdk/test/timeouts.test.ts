@@ -153,6 +153,7 @@ describe('conversation timeouts', () => {
     receipts: () => true,
     unreachable: () => null,
     online: () => true,
+    nameOf: () => 'Bob',
     reach: () => new Promise(() => undefined), // the path never comes back
     currentSessions: () => [],
   });

@@ -11,7 +11,7 @@ import { DEFAULT_PAGE, MAX_PER_CONVERSATION, orderKey } from './message-store.js
 interface Row extends StoredMessage {
   /** {@link orderKey}: the position in the history. */
   order: string;
-  /** Present only while the message is an unsent one of ours: the sparse outbox index. */
+  /** Present only while the message is an unsent one of ours, or `peerBehind`: the sparse outbox index. */
   outbox?: string;
 }
 
@@ -34,7 +34,7 @@ interface HistoryDb extends DBSchema {
 
 const row = (m: StoredMessage): Row => {
   const r: Row = { ...m, order: orderKey(m) };
-  if (m.direction === 'out' && m.status === 'pending') r.outbox = r.order;
+  if ((m.direction === 'out' && m.status === 'pending') || m.peerBehind) r.outbox = r.order;
   return r;
 };
 const message = ({ order: _order, outbox: _outbox, ...m }: Row): StoredMessage => m;
@@ -80,6 +80,7 @@ export function indexedDbMessageStore(prefix = 'p2pchat-history-'): MessageStore
         unread: 0,
       };
       if (m.direction === 'in' && m.fromName) summary.peerName = m.fromName;
+      else if (m.direction === 'out' && m.toName && !summary.peerName) summary.peerName = m.toName;
       if (r.order >= summary.lastOrder) {
         summary.lastOrder = r.order;
         summary.lastId = m.id;

@@ -14,6 +14,8 @@ export interface StoredMessage {
   fromId: string;
   /** The author's display name when it arrived (for messages of others). */
   fromName: string;
+  /** For messages you sent: the recipient's display name then (names the conversation in the list). */
+  toName?: string;
   /** `out`: you sent it; `in`: you received it. */
   direction: 'in' | 'out';
   body: string;
@@ -32,6 +34,11 @@ export interface StoredMessage {
   reactions?: Record<string, string[]>;
   /** When this user last changed it on any of their devices, ms (own-device sync keeps the newest). */
   changedAt?: number;
+  /**
+   * This device changed it (edited, deleted, reacted to, or read it) while the peer could not be told: the
+   * change goes when they are back, even after a reload. Kept on this device only.
+   */
+  peerBehind?: boolean;
 }
 
 /** One conversation in the list: the last message and the unread count. */
@@ -61,7 +68,7 @@ export interface MessageStore {
   get(peerId: string, id: string): Promise<StoredMessage | undefined>;
   /** A page of a conversation, newest first; pass the previous page's `next` for older ones. */
   page(peerId: string, options?: { before?: string | null; limit?: number }): Promise<HistoryPage>;
-  /** Every pending message you sent, oldest first. */
+  /** Every pending message you sent, and every message marked `peerBehind`, oldest first. */
   pending(): Promise<StoredMessage[]>;
   /** Every conversation, most recent activity first. */
   conversations(): Promise<ConversationSummary[]>;
@@ -132,7 +139,7 @@ export function memoryMessageStore(): MessageStore {
     async pending() {
       return [...byPeer.values()]
         .flatMap((c) => [...c.values()])
-        .filter((m) => m.direction === 'out' && m.status === 'pending')
+        .filter((m) => (m.direction === 'out' && m.status === 'pending') || m.peerBehind === true)
         .sort((a, b) => orderKey(a).localeCompare(orderKey(b)))
         .map((m) => structuredClone(m));
     },
@@ -142,9 +149,10 @@ export function memoryMessageStore(): MessageStore {
         const last = sorted(peerId)[0];
         if (!last) continue;
         const named = sorted(peerId).find((m) => m.direction === 'in');
+        const addressed = sorted(peerId).find((m) => m.toName);
         list.push({
           peerId,
-          peerName: named?.fromName ?? '',
+          peerName: named?.fromName ?? addressed?.toName ?? '',
           last: structuredClone(last),
           unread: unread.get(peerId) ?? 0,
         });

@@ -110,6 +110,7 @@ describe('own-device sync records', () => {
     ['a message of yours', {}],
     ['a message of the peer', { fromId: 'bob', direction: 'in', status: 'read' }],
     ['a reply, edited', { replyTo: 'm0', editedAt: T + 1 }],
+    ['a message with its recipient’s name', { toName: 'Bob' }],
     ['a deleted message', { body: '', deleted: true }],
     ['reactions by both', { reactions: { '👍': ['ada', 'bob'], '🎉': ['bob'] } }],
   ])('accepts %s', (_name, over) => {
@@ -129,6 +130,7 @@ describe('own-device sync records', () => {
     ['a time out of range', { changedAt: 1 }],
     ['no change time', { changedAt: undefined }],
     ['an empty reply id', { replyTo: '' }],
+    ['a recipient name that is not text', { toName: 42 }],
     ['reactions as a list', { reactions: [['👍', ['ada']]] }],
     ['a reaction by a third user', { reactions: { '👍': ['carol'] } }],
     ['a reaction given twice by one user', { reactions: { '👍': ['ada', 'ada'] } }],

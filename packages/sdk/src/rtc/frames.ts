@@ -73,7 +73,7 @@ export interface PingFrame {
  * One message of the local history, as two sessions of the same user exchange it: what the store keeps,
  * always with the time of its last change.
  */
-export type SyncRecord = Omit<StoredMessage, 'changedAt'> & {
+export type SyncRecord = Omit<StoredMessage, 'changedAt' | 'peerBehind'> & {
   /** When a session of the user last changed it (the newer change wins). */
   changedAt: number;
 };
@@ -152,6 +152,10 @@ export function toSyncRecord(json: unknown, selfId: string): SyncRecord | null {
     status: r.status as SyncRecord['status'],
   };
   if (typeof r.replyTo === 'string') record.replyTo = r.replyTo;
+  if (r.toName !== undefined) {
+    if (!text(r.toName, 0, 200)) return null;
+    record.toName = r.toName;
+  }
   if (typeof r.editedAt === 'number') record.editedAt = r.editedAt;
   if (deleted) record.deleted = true;
   if (r.reactions !== undefined) {

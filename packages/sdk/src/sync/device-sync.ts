@@ -208,6 +208,7 @@ function asRecord(m: StoredMessage): SyncRecord {
     status: m.status,
   };
   if (m.replyTo !== undefined) r.replyTo = m.replyTo;
+  if (m.toName !== undefined) r.toName = m.toName;
   if (m.editedAt !== undefined) r.editedAt = m.editedAt;
   if (m.deleted) r.deleted = true;
   if (m.reactions && Object.keys(m.reactions).length > 0) r.reactions = m.reactions;
