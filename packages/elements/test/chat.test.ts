@@ -3,31 +3,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import type { P2PChatElement } from '../src/index.js';
 import { account, axe, client, deep, fixture, until } from './helpers.js';
-
-type Axe = { id: string; help: string; nodes: unknown[] }[];
-const summary = (v: Axe) => v.map((x) => `${x.id}: ${x.help} (${x.nodes.length})`);
-
-// A logged-in person with a <p2p-chat>: the element gets a client that has logged in already.
-async function person(
-  prefix: string,
-  extra: Record<string, string> = {},
-  width?: string,
-  policy?: 'anyone' | 'contacts' | 'ask',
-) {
-  const a = { ...account(prefix), ...extra };
-  const c = client(policy);
-  const user = await c.register(a);
-  const el = await fixture<P2PChatElement>('p2p-chat', { client: c }, width);
-  await until(() => deep(el, '.header'), 'the chat to be ready');
-  return { el, client: c, user, account: a };
-}
-const userButton = (el: Element, name: string) =>
-  [...(el.shadowRoot?.querySelectorAll<HTMLButtonElement>('button.user') ?? [])].find((b) =>
-    b.textContent?.includes(name),
-  );
-const log = (el: Element) => deep(el, 'p2p-message-list', '[role="log"]');
-const messages = (el: Element) => [...(log(el)?.querySelectorAll('li') ?? [])];
-const textarea = (el: Element) => deep<HTMLTextAreaElement>(el, 'p2p-composer', 'textarea');
+import { log, messages, person, summary, textarea, userButton } from './chat-helpers.js';
 
 describe('<p2p-chat>', () => {
   it('shows the login when logged out, accessibly', async () => {
@@ -206,6 +182,16 @@ describe('<p2p-chat>', () => {
     const name = await until(() => deep(chat, '.header .name')?.textContent, 'the header');
     expect(name).to.equal('Provided');
     c.disconnect();
+  });
+
+  it('does not bring its client back online when it leaves the page', async () => {
+    const ada = await person('ghost');
+    await until(() => ada.client.connectionState === 'connected', 'connected');
+    // the app disconnects, then removes the element before its pending update ran
+    ada.client.disconnect();
+    ada.el.remove();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(ada.client.connectionState).to.equal('disconnected');
   });
 
   it('logs out from the header', async () => {

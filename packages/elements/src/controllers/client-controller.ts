@@ -31,7 +31,9 @@ export class ClientController implements ReactiveController {
     this.consumer = new ContextConsumer(host, {
       context: clientContext,
       subscribe: true,
-      callback: () => this.refresh(),
+      callback: () => {
+        if (this.host.isConnected) this.refresh();
+      },
     });
   }
 
@@ -47,7 +49,9 @@ export class ClientController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    this.refresh();
+    // An update that was due when the element left the page must not take a client up again (it would
+    // reconnect it, and leave the user online with nobody looking).
+    if (this.host.isConnected) this.refresh();
   }
 
   hostDisconnected(): void {

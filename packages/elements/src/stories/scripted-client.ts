@@ -4,9 +4,11 @@ import type {
   ChatMessage,
   ClientEvents,
   ConversationRequest,
+  ConversationSummary,
   OnlineUser,
   P2PClient,
   PrivateUser,
+  StoredMessage,
 } from '@p2pchat/sdk';
 
 type Listener = (...args: never[]) => void;
@@ -22,6 +24,8 @@ export interface Script {
   failWith?: string;
   /** Conversation requests waiting for an answer. */
   requests?: ConversationRequest[];
+  /** The local history, oldest first (every conversation). */
+  history?: StoredMessage[];
 }
 
 export function person(
@@ -94,14 +98,60 @@ export function scriptedClient(script: Script): P2PClient {
       emit('auth', null);
     },
     updateProfile: async () => user,
-    conversationList: async () => [],
-    conversation: () => ({
+    conversationList: async () => summaries(script.history ?? []),
+    search: async (text: string) =>
+      (script.history ?? []).filter((m) => m.body.toLowerCase().includes(text.toLowerCase())),
+    conversation: (peerId: string) => ({
       send: async (body: string) => ({ id: String(Math.random()), body, status: 'delivered' }),
       typing: () => undefined,
-      history: async () => ({ messages: [], next: null }),
+      history: async () => ({
+        messages: (script.history ?? []).filter((m) => m.peerId === peerId).reverse(),
+        next: null,
+      }),
       markRead: async () => undefined,
+      react: async () => undefined,
+      edit: async () => undefined,
+      delete: async () => undefined,
     }),
     disconnect: () => undefined,
   };
   return client as unknown as P2PClient;
+}
+
+// The conversation list a store would answer for this history: latest first.
+function summaries(history: StoredMessage[]): ConversationSummary[] {
+  const last = new Map<string, StoredMessage>();
+  for (const m of history) last.set(m.peerId, m);
+  return [...last.values()]
+    .sort((a, b) => b.storedAt - a.storedAt)
+    .map((m) => ({
+      peerId: m.peerId,
+      peerName: history.find((x) => x.peerId === m.peerId && x.direction === 'in')?.fromName ?? '',
+      last: m,
+      unread: 0,
+    }));
+}
+
+/** A message of the local history, for stories. */
+export function stored(
+  id: string,
+  peerId: string,
+  direction: 'in' | 'out',
+  body: string,
+  minute: number,
+  extra: Partial<StoredMessage> = {},
+): StoredMessage {
+  const at = Date.UTC(2026, 10, 24, 10, minute);
+  return {
+    id,
+    peerId,
+    fromId: direction === 'out' ? 'me' : peerId,
+    fromName: direction === 'out' ? 'Ada Lovelace' : peerId[0]?.toUpperCase() + peerId.slice(1),
+    direction,
+    body,
+    sentAt: at,
+    storedAt: at,
+    status: direction === 'out' ? 'read' : 'delivered',
+    ...extra,
+  };
 }

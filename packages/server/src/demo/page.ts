@@ -26,7 +26,7 @@ const PAGE = `<!doctype html>
     <main>
       <h1>@p2pchat</h1>
       <p>Register two users in two windows, and chat: messages go browser to browser, never through this server.</p>
-      <p2p-chat server="/"></p2p-chat>
+      <p2p-chat server="/" notifications title-badge></p2p-chat>
     </main>
   </body>
 </html>

@@ -5,6 +5,7 @@ import type {
   ConnectionPolicy,
   ConversationRequest,
   ConversationState,
+  ConversationSummary,
   MessageStatus,
   OnlineUser,
   StoredMessage,
@@ -22,11 +23,16 @@ import type { StringOverrides } from '../../i18n.js';
 import { avatar } from '../../internal/avatar.js';
 import { tokens } from '../../styles/tokens.js';
 import type {
+  ComposerContext,
   P2PComposerElement,
   P2PSendEvent,
   P2PTypingEvent,
 } from '../composer/composer.component.js';
-import type { UiMessage } from '../message-list/message-list.component.js';
+import type {
+  MessageAction,
+  P2PMessageActionEvent,
+  UiMessage,
+} from '../message-list/message-list.component.js';
 import { chatStyles } from './chat.styles.js';
 
 interface ConversationView {
@@ -38,6 +44,17 @@ interface ConversationView {
 }
 
 const MAX_KEPT_MESSAGES = 500;
+// Texts of messages kept for quoting replies.
+const MAX_KEPT_TEXTS = 2000;
+const PREVIEW_LENGTH = 80;
+const NOTIFICATION_LENGTH = 120;
+
+// A reply or an edit under way in the open conversation.
+interface Composing {
+  peerId: string;
+  kind: 'reply' | 'edit';
+  id: string;
+}
 
 // How the message list names each delivery status of the SDK.
 const UI_STATE = {
@@ -62,6 +79,9 @@ const UI_STATE = {
  *   learn your address, and no avatar picture is loaded from another host.
  * @attr connection-policy - Who may connect without asking: `anyone`, `contacts` (people you wrote to or
  *   accepted; the default) or `ask`. Others appear as conversation requests to accept or decline.
+ * @attr notifications - Offer desktop notifications (a button asks for permission, on a click): a
+ *   message that arrives while the page is hidden shows one.
+ * @attr title-badge - While the page is hidden, the document title starts with the unread count, "(3) …".
  *
  * @fires {P2PLogoutEvent} p2p-logout - The user logged out.
  * @fires {P2PLoginEvent} p2p-login - (from the inner `<p2p-login>`) the user logged in.
@@ -72,8 +92,13 @@ const UI_STATE = {
  * @csspart requests - Conversation requests waiting for an answer.
  * @csspart request - Each request, with its accept and decline buttons.
  * @csspart path - The state of the open conversation's connection (reconnecting, waiting to be accepted).
- * @csspart user-list - The list of online users.
- * @csspart user - Each online user's button.
+ * @csspart user-list - The side list: search, conversations (latest first, offline contacts too) and
+ *   the other people online.
+ * @csspart search - The search field and its results.
+ * @csspart search-result - Each message found.
+ * @csspart user - Each person's button (a conversation or someone online).
+ * @csspart preview - The last message of a conversation, under the name.
+ * @csspart notifications-button - The button that turns desktop notifications on.
  * @csspart avatar - Every avatar.
  * @csspart badge - The unread count.
  * @csspart conversation - The open conversation.
@@ -111,6 +136,10 @@ export class P2PChatElement extends LitElement {
   @property({ type: Boolean, attribute: 'relay-only' }) relayOnly = false;
   /** Who may connect without asking; see the `connection-policy` attribute. */
   @property({ attribute: 'connection-policy' }) connectionPolicy: ConnectionPolicy | undefined;
+  /** Offer desktop notifications; see the `notifications` attribute. */
+  @property({ type: Boolean }) notifications = false;
+  /** Unread count in the document title while the page is hidden; see the `title-badge` attribute. */
+  @property({ type: Boolean, attribute: 'title-badge' }) titleBadge = false;
 
   @state() private phase: 'loading' | 'logged-out' | 'ready' = 'loading';
   @state() private me: PrivateUser | null = null;
@@ -123,6 +152,11 @@ export class P2PChatElement extends LitElement {
   @state() private requests: ConversationRequest[] = [];
   @state() private paths = new Map<string, ConversationState>();
   @state() private announcement = '';
+  @state() private summaries: ConversationSummary[] = [];
+  @state() private composing: Composing | null = null;
+  @state() private query = '';
+  @state() private results: StoredMessage[] | null = null;
+  @state() private permission: string = notificationPermission();
   @query('p2p-composer') private composer: P2PComposerElement | undefined;
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
@@ -168,7 +202,10 @@ export class P2PChatElement extends LitElement {
         this.paths = next;
       }),
       client.on('status', (s) => this.onStatus(s)),
-      client.on('changed', (m) => this.upsert(m)),
+      client.on('changed', (m) => {
+        this.upsert(m);
+        this.refreshSummaries(client);
+      }),
       client.on('presence:offline', (userId) => {
         if (this.conversations.has(userId))
           this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
@@ -180,7 +217,12 @@ export class P2PChatElement extends LitElement {
     this.requests = client.requests;
     if (this.connectionPolicy) client.connectionPolicy = this.connectionPolicy;
     void this.start(client);
-    return () => offs.forEach((off) => off());
+    document.addEventListener('visibilitychange', this.onVisibility);
+    return () => {
+      offs.forEach((off) => off());
+      document.removeEventListener('visibilitychange', this.onVisibility);
+      this.showTitleBadge(0);
+    };
   }
 
   private async start(client: P2PClient): Promise<void> {
@@ -226,14 +268,24 @@ export class P2PChatElement extends LitElement {
     return html`<div class="frame" part="frame">
       ${this.header()}
       <div class=${`body ${this.active ? 'in-conversation' : ''}`}>
-        <nav part="user-list" aria-labelledby="online-heading">
-          ${this.requestList()}
+        <nav part="user-list" aria-label=${t.conversations}>
+          ${this.requestList()} ${this.searchBox()}
+          ${
+            this.summaries.length > 0
+              ? html`<h2 id="conversations-heading">${t.conversations}</h2>
+                  <ul aria-labelledby="conversations-heading">
+                    ${this.summaries.map((c) => this.conversationItem(c))}
+                  </ul>`
+              : nothing
+          }
           <h2 id="online-heading">${t.onlineUsers}</h2>
           ${
             others.length === 0
               ? html`<p class="empty">${t.noUsers}</p>`
-              : html`<ul>
-                  ${others.map((u) => this.userItem(u))}
+              : html`<ul aria-labelledby="online-heading">
+                  ${others
+                    .filter((u) => !this.summaries.some((c) => c.peerId === u.id))
+                    .map((u) => this.userItem(u))}
                 </ul>`
           }
         </nav>
@@ -321,6 +373,17 @@ export class P2PChatElement extends LitElement {
       >
         ${t.editProfile}
       </button>
+      ${
+        this.notifications && this.permission === 'default'
+          ? html`<button
+              type="button"
+              part="notifications-button"
+              @click=${() => void this.askNotifications()}
+            >
+              ${t.enableNotifications}
+            </button>`
+          : nothing
+      }
       <button type="button" @click=${() => void this.logout()}>${t.logout}</button>
       ${this.editing ? this.profileForm(me) : nothing}
     </div>`;
@@ -350,22 +413,46 @@ export class P2PChatElement extends LitElement {
   }
 
   private userItem(u: OnlineUser) {
+    return this.personItem(
+      u.id,
+      u.displayName,
+      u.avatarUrl,
+      html`<span class="status" dir="auto">${u.status}</span>`,
+    );
+  }
+
+  // A conversation in the list: online or not, with its last message.
+  private conversationItem(c: ConversationSummary) {
     const t = this.t;
-    const unread = this.conversations.get(u.id)?.unread ?? 0;
+    const online = this.users.find((u) => u.id === c.peerId);
+    const name = online?.displayName ?? this.nameOf(c.peerId, c.peerName || '…');
+    const last = c.last;
+    const text = last.deleted ? t.deletedMessage : last.body;
+    const preview = `${last.direction === 'out' ? `${t.you}: ` : ''}${text.slice(0, PREVIEW_LENGTH)}`;
+    return this.personItem(
+      c.peerId,
+      name,
+      online?.avatarUrl ?? '',
+      html`<span class="status preview" part="preview" dir="auto">${preview}</span>${
+          online ? nothing : html`<span class="status offline">${t.offline}</span>`
+        }`,
+    );
+  }
+
+  private personItem(id: string, name: string, avatarUrl: string, detail: unknown) {
+    const t = this.t;
+    const unread = this.conversations.get(id)?.unread ?? 0;
     return html`<li>
       <button
         type="button"
         class="user"
         part="user"
-        aria-current=${this.active === u.id ? 'true' : 'false'}
-        title=${format(t.startChat, { name: u.displayName })}
-        @click=${() => this.open(u.id)}
+        aria-current=${this.active === id ? 'true' : 'false'}
+        title=${format(t.startChat, { name })}
+        @click=${() => this.open(id)}
       >
-        ${avatar(u.displayName, u.avatarUrl, this.pictures)}
-        <span class="text"
-          ><span class="name" dir="auto">${u.displayName}</span
-          ><span class="status" dir="auto">${u.status}</span></span
-        >
+        ${avatar(name, avatarUrl, this.pictures)}
+        <span class="text"><span class="name" dir="auto">${name}</span>${detail}</span>
         ${
           unread
             ? html`<span class="badge" part="badge"
@@ -403,7 +490,17 @@ export class P2PChatElement extends LitElement {
           read: t.read,
           edited: t.edited,
           olderMessages: t.olderMessages,
+          actions: t.actions,
+          reply: t.reply,
+          react: t.react,
+          reactWith: t.reactWith,
+          edit: t.edit,
+          delete: t.delete,
+          deleteConfirm: t.deleteConfirm,
+          keep: t.keep,
         }}
+        .actions=${true}
+        @p2p-message-action=${(e: P2PMessageActionEvent) => void this.act(id, e.detail)}
         ?hasOlder=${typeof view.older === 'string'}
         @p2p-load-older=${() => void this.loadOlder(id)}
         .locale=${this.locale}
@@ -415,6 +512,9 @@ export class P2PChatElement extends LitElement {
         .label=${format(t.messageTo, { name })}
         .placeholder=${t.messagePlaceholder}
         .sendLabel=${t.send}
+        .saveLabel=${t.save}
+        .context=${this.composerContext(id, name)}
+        @p2p-cancel-context=${() => (this.composing = null)}
         ?disabled=${this.connection === 'disconnected'}
         @p2p-send=${(e: P2PSendEvent) => void this.send(id, e.detail.body)}
         @p2p-typing=${(e: P2PTypingEvent) => this.clients.client?.conversation(id).typing(e.detail.typing)}
@@ -433,6 +533,7 @@ export class P2PChatElement extends LitElement {
   private readonly knownNames = new Map<string, string>();
 
   private open(userId: string): void {
+    if (this.active !== userId) this.composing = null;
     this.active = userId;
     const name = this.users.find((u) => u.id === userId)?.displayName;
     if (name) this.knownNames.set(userId, name);
@@ -447,6 +548,7 @@ export class P2PChatElement extends LitElement {
 
   private async loadConversations(client: P2PClient): Promise<void> {
     const list = await client.conversationList().catch(() => []);
+    this.summaries = list;
     for (const c of list) {
       if (c.peerName) this.knownNames.set(c.peerId, c.peerName);
       this.patch(c.peerId, (v) => ({ ...v, unread: c.unread }));
@@ -469,7 +571,7 @@ export class P2PChatElement extends LitElement {
       .catch(() => null);
     if (!page) return;
     const older = [...page.messages].reverse();
-    for (const m of older) this.texts.set(m.id, m.deleted ? '' : m.body);
+    for (const m of older) this.keepText(m.id, m.deleted ? '' : m.body);
     this.patch(userId, (c) => {
       const shown = new Set(c.messages.map((m) => m.id));
       const add = older.filter((m) => !shown.has(m.id)).map((m) => this.toUi(m));
@@ -497,7 +599,7 @@ export class P2PChatElement extends LitElement {
 
   // A message added or changed in the store: shown in place, or at the end when it is new.
   private upsert(m: StoredMessage): void {
-    this.texts.set(m.id, m.deleted ? '' : m.body);
+    this.keepText(m.id, m.deleted ? '' : m.body);
     const ui = this.toUi(m);
     this.patch(m.peerId, (c) => {
       const at = c.messages.findIndex((x) => x.id === m.id);
@@ -506,6 +608,180 @@ export class P2PChatElement extends LitElement {
       messages[at] = ui;
       return { ...c, messages };
     });
+  }
+
+  private keepText(id: string, text: string): void {
+    this.texts.delete(id);
+    this.texts.set(id, text);
+    if (this.texts.size > MAX_KEPT_TEXTS)
+      this.texts.delete(this.texts.keys().next().value as string);
+  }
+
+  // The conversation list follows the history: refreshed once for changes that come together.
+  private summariesDue: ReturnType<typeof setTimeout> | undefined;
+  private refreshSummaries(client: P2PClient): void {
+    clearTimeout(this.summariesDue);
+    this.summariesDue = setTimeout(() => {
+      void client
+        .conversationList()
+        .then((list) => (this.summaries = list))
+        .catch(() => undefined);
+    }, 50);
+  }
+
+  private composerContext(peerId: string, name: string): ComposerContext | null {
+    const c = this.composing;
+    if (!c || c.peerId !== peerId) return null;
+    const t = this.t;
+    if (c.kind === 'edit')
+      return {
+        kind: 'edit',
+        id: c.id,
+        label: t.editingMessage,
+        cancelLabel: t.cancelEdit,
+        body: this.texts.get(c.id) ?? '',
+      };
+    const m = this.conversations.get(peerId)?.messages.find((x) => x.id === c.id);
+    const who = m?.kind === 'own' ? t.you : name;
+    const text = (this.texts.get(c.id) ?? '').slice(0, PREVIEW_LENGTH);
+    return {
+      kind: 'reply',
+      id: c.id,
+      label: format(t.replyingTo, { name: who, text }),
+      cancelLabel: t.cancelReply,
+    };
+  }
+
+  // A message's button: reply and edit go through the composer; reactions and deletions happen now.
+  private async act(peerId: string, a: MessageAction): Promise<void> {
+    const conversation = this.clients.client?.conversation(peerId);
+    if (!conversation) return;
+    try {
+      if (a.action === 'reply' || a.action === 'edit') {
+        this.composing = { peerId, kind: a.action, id: a.id };
+        await this.updateComplete;
+        this.composer?.focus();
+      } else if (a.action === 'react' && a.emoji) await conversation.react(a.id, a.emoji);
+      else if (a.action === 'delete') {
+        await conversation.delete(a.id);
+        if (this.composing?.id === a.id) this.composing = null;
+        this.composer?.focus();
+      }
+    } catch (err) {
+      this.system(peerId, errorText(this.t, err));
+    }
+  }
+
+  private searchBox() {
+    const t = this.t;
+    const results = this.results;
+    return html`<div class="search" part="search">
+      <label
+        >${t.searchMessages}<input
+          type="search"
+          dir="auto"
+          .value=${this.query}
+          @input=${(e: InputEvent) => this.search((e.target as HTMLInputElement).value)}
+      /></label>
+      <p class="visually-hidden" role="status">
+        ${results === null ? '' : results.length === 0 ? t.noResults : format(t.searchResults, { count: results.length })}
+      </p>
+      ${
+        results && results.length > 0
+          ? html`<ul>
+              ${results.map(
+                (m) =>
+                  html`<li>
+                    <button
+                      type="button"
+                      class="result"
+                      part="search-result"
+                      @click=${() => this.open(m.peerId)}
+                    >
+                      <span class="name" dir="auto"
+                        >${this.nameOf(m.peerId, m.fromName || '…')}</span
+                      >
+                      <span class="status" dir="auto">${m.body.slice(0, PREVIEW_LENGTH)}</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private searchDue: ReturnType<typeof setTimeout> | undefined;
+  private search(text: string): void {
+    this.query = text;
+    clearTimeout(this.searchDue);
+    const client = this.clients.client;
+    if (!client || !text.trim()) {
+      this.results = null;
+      return;
+    }
+    this.searchDue = setTimeout(() => {
+      void client
+        .search(text.trim(), 20)
+        .then((found) => {
+          if (this.query === text) this.results = found;
+        })
+        .catch(() => undefined);
+    }, 150);
+  }
+
+  private async askNotifications(): Promise<void> {
+    // Asked on a click only, as browsers require.
+    this.permission = await Notification.requestPermission().catch(() => 'denied');
+  }
+
+  private notify(m: ChatMessage): void {
+    if (
+      !this.notifications ||
+      this.permission !== 'granted' ||
+      document.visibilityState !== 'hidden'
+    )
+      return;
+    const name = m.from.displayName || m.from.username;
+    const n = new Notification(format(this.t.newMessageFrom, { name }), {
+      body: m.body.slice(0, NOTIFICATION_LENGTH),
+      tag: `p2pchat-${m.peerId}`,
+    });
+    n.onclick = () => {
+      window.focus();
+      this.open(m.peerId);
+      n.close();
+    };
+  }
+
+  // The title shows the unread count while the page is hidden.
+  private baseTitle: string | null = null;
+  private readonly onVisibility = () => {
+    if (document.visibilityState === 'visible') {
+      this.showTitleBadge(0);
+      // back on the page: what the open conversation got meanwhile is read now
+      const active = this.active;
+      if (active) {
+        this.patch(active, (c) => ({ ...c, unread: 0 }));
+        void this.clients.client
+          ?.conversation(active)
+          .markRead()
+          .catch(() => undefined);
+      }
+    } else this.showTitleBadge(this.totalUnread());
+  };
+
+  private totalUnread(): number {
+    let n = 0;
+    for (const c of this.conversations.values()) n += c.unread;
+    return n;
+  }
+
+  private showTitleBadge(count: number): void {
+    if (!this.titleBadge && this.baseTitle === null) return;
+    if (this.baseTitle === null) this.baseTitle = document.title;
+    document.title = count > 0 ? `(${count}) ${this.baseTitle}` : this.baseTitle;
+    if (count === 0) this.baseTitle = null;
   }
 
   private close(): void {
@@ -540,7 +816,7 @@ export class P2PChatElement extends LitElement {
   private onMessage(m: ChatMessage): void {
     this.knownNames.set(m.peerId, m.from.displayName || m.from.username);
     const unseen = this.active !== m.peerId || document.visibilityState === 'hidden';
-    this.texts.set(m.id, m.body);
+    this.keepText(m.id, m.body);
     const quote = m.replyTo ? this.texts.get(m.replyTo) : undefined;
     this.push(
       m.peerId,
@@ -559,6 +835,8 @@ export class P2PChatElement extends LitElement {
         ?.conversation(m.peerId)
         .markRead()
         .catch(() => undefined);
+    this.notify(m);
+    if (document.visibilityState === 'hidden') this.showTitleBadge(this.totalUnread());
   }
 
   private async send(userId: string, body: string): Promise<void> {
@@ -566,7 +844,10 @@ export class P2PChatElement extends LitElement {
     if (!client) return;
     try {
       // The message shows up through the store's `changed` event, then its status events.
-      await client.conversation(userId).send(body);
+      const c = this.composing?.peerId === userId ? this.composing : null;
+      this.composing = null;
+      if (c?.kind === 'edit') await client.conversation(userId).edit(c.id, body);
+      else await client.conversation(userId).send(body, c ? { replyTo: c.id } : {});
     } catch (err) {
       this.system(userId, errorText(this.t, err));
     }
@@ -613,4 +894,8 @@ export class P2PChatElement extends LitElement {
   private flash(err: unknown): void {
     if (this.active) this.system(this.active, errorText(this.t, err));
   }
+}
+
+function notificationPermission(): string {
+  return typeof Notification === 'function' ? Notification.permission : 'unsupported';
 }

@@ -1,7 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
 import type { Script } from '../../stories/scripted-client.js';
-import { me, person, scriptedClient } from '../../stories/scripted-client.js';
+import { me, person, scriptedClient, stored } from '../../stories/scripted-client.js';
 
 const meta: Meta = {
   title: 'Elements/p2p-chat',
@@ -39,6 +39,38 @@ const openBob = async ({ canvasElement }: { canvasElement: HTMLElement }) => {
     const button = [
       ...(el?.shadowRoot?.querySelectorAll<HTMLButtonElement>('button.user') ?? []),
     ].find((b) => b.textContent?.includes('Bob'));
+    if (button) {
+      button.click();
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+// A conversation kept in history, with every message feature, and an offline contact in the list.
+const history = [
+  stored('c1', 'carol', 'in', 'See you on Monday!', 0),
+  stored('h1', 'bob', 'in', 'Did you read the paper on the analytical engine?', 1),
+  stored('h2', 'bob', 'out', 'Yes, twice. The part about loops is brilliant.', 2, {
+    replyTo: 'h1',
+    reactions: { '🎉': ['bob'] },
+  }),
+  stored('h3', 'bob', 'in', 'Shall we meet at four?', 3, {
+    editedAt: Date.UTC(2026, 10, 24, 10, 4),
+  }),
+  stored('h4', 'bob', 'out', '', 5, { deleted: true }),
+  stored('h5', 'bob', 'out', 'Four works for me.', 6, { status: 'delivered' }),
+];
+const clickIn = async (canvasElement: HTMLElement, selector: string[], text: string) => {
+  for (let i = 0; i < 50; i++) {
+    let root: Element | ShadowRoot | null | undefined = canvasElement.querySelector('p2p-chat');
+    for (const s of selector)
+      root = (root instanceof Element ? (root.shadowRoot ?? root) : root)?.querySelector(s);
+    const button = [
+      ...((root instanceof Element ? root.shadowRoot : null)?.querySelectorAll<HTMLButtonElement>(
+        'button',
+      ) ?? []),
+    ].find((b) => b.textContent?.trim() === text);
     if (button) {
       button.click();
       return;
@@ -118,4 +150,15 @@ export const Themed: StoryObj = {
       ${chat({ user: me(), users: [bob], incoming: long.slice(0, 4) })}
     </div>`,
   play: openBob,
+};
+export const HistoryAndMessageFeatures: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }),
+  play: openBob,
+};
+export const ReplyingToAMessage: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }),
+  play: async (context) => {
+    await openBob(context);
+    await clickIn(context.canvasElement, ['p2p-message-list'], 'Reply');
+  },
 };

@@ -1,4 +1,4 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { tokens } from '../../styles/tokens.js';
 
@@ -6,6 +6,19 @@ import { tokens } from '../../styles/tokens.js';
 export type P2PSendEvent = CustomEvent<{ body: string }>;
 /** Fired when typing starts or stops. */
 export type P2PTypingEvent = CustomEvent<{ typing: boolean }>;
+
+/** What the next send does besides sending: answer a message, or replace the text of one. */
+export interface ComposerContext {
+  kind: 'reply' | 'edit';
+  /** The message answered or edited. */
+  id: string;
+  /** What is shown above the box, e.g. "Replying to Bob: how are you?". */
+  label: string;
+  /** The accessible name of the button that drops the context. */
+  cancelLabel: string;
+  /** For `edit`: the text to start from. */
+  body?: string;
+}
 
 const TYPING_IDLE_MS = 3000;
 
@@ -16,6 +29,8 @@ const TYPING_IDLE_MS = 3000;
  * @tag p2p-composer
  * @fires {P2PSendEvent} p2p-send - The user sent `detail.body`.
  * @fires {P2PTypingEvent} p2p-typing - The user started or stopped typing.
+ * @fires {CustomEvent} p2p-cancel-context - The user dropped the reply or edit (its button, or Escape).
+ * @csspart context - The reply or edit under way, above the text area.
  * @csspart input - The text area.
  * @csspart send-button - The send button.
  */
@@ -30,6 +45,22 @@ export class P2PComposerElement extends LitElement {
         display: flex;
         gap: var(--_space);
         align-items: flex-end;
+      }
+      .context {
+        display: flex;
+        gap: var(--_space);
+        align-items: center;
+        justify-content: space-between;
+        font-size: 0.875em;
+        color: var(--_muted);
+        border-inline-start: 3px solid var(--_accent);
+        padding-inline-start: var(--_space);
+        margin-bottom: calc(var(--_space) / 2);
+      }
+      .context span {
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       textarea {
         resize: none;
@@ -48,28 +79,57 @@ export class P2PComposerElement extends LitElement {
   @property({ type: Boolean, reflect: true }) disabled = false;
   /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
+  /** A reply or edit under way (the send button then says `saveLabel` for an edit). */
+  @property({ attribute: false }) context: ComposerContext | null = null;
+  @property({ attribute: 'save-label' }) saveLabel = 'Save';
 
   @query('textarea') private textarea!: HTMLTextAreaElement;
   private typing = false;
   private idle: ReturnType<typeof setTimeout> | undefined;
 
   override render() {
-    return html`<form @submit=${this.onSubmit}>
-      <textarea
-        part="input"
-        rows="1"
-        dir="auto"
-        aria-label=${this.label}
-        placeholder=${this.placeholder}
-        ?disabled=${this.disabled}
-        @keydown=${this.onKey}
-        @input=${this.onInput}
-        @blur=${() => this.setTyping(false)}
-      ></textarea>
-      <button class="primary" part="send-button" type="submit" ?disabled=${this.disabled}>
-        ${this.sendLabel}
-      </button>
-    </form>`;
+    const context = this.context;
+    return html`${
+        context
+          ? html`<div class="context" part="context">
+              <span dir="auto">${context.label}</span>
+              <button type="button" @click=${() => this.cancelContext()}>
+                ${context.cancelLabel}
+              </button>
+            </div>`
+          : nothing
+      }
+      <form @submit=${this.onSubmit}>
+        <textarea
+          part="input"
+          rows="1"
+          dir="auto"
+          aria-label=${this.label}
+          placeholder=${this.placeholder}
+          ?disabled=${this.disabled}
+          @keydown=${this.onKey}
+          @input=${this.onInput}
+          @blur=${() => this.setTyping(false)}
+        ></textarea>
+        <button class="primary" part="send-button" type="submit" ?disabled=${this.disabled}>
+          ${context?.kind === 'edit' ? this.saveLabel : this.sendLabel}
+        </button>
+      </form>`;
+  }
+
+  override updated(changed: Map<string, unknown>): void {
+    // An edit starts from the message's text (once, not at every render of the owner).
+    const before = changed.get('context') as ComposerContext | null | undefined;
+    const context = this.context;
+    if (
+      changed.has('context') &&
+      context?.kind === 'edit' &&
+      (before?.kind !== 'edit' || before.id !== context.id) &&
+      this.textarea
+    ) {
+      this.textarea.value = context.body ?? '';
+      this.textarea.setSelectionRange(this.textarea.value.length, this.textarea.value.length);
+    }
   }
 
   /** Puts the focus in the text area. */
@@ -83,6 +143,11 @@ export class P2PComposerElement extends LitElement {
   }
 
   private onKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape' && this.context) {
+      e.preventDefault();
+      this.cancelContext();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       this.send();
@@ -108,6 +173,12 @@ export class P2PComposerElement extends LitElement {
     );
     this.textarea.value = '';
     this.setTyping(false);
+    this.textarea.focus();
+  }
+
+  private cancelContext(): void {
+    if (this.context?.kind === 'edit') this.textarea.value = '';
+    this.dispatchEvent(new CustomEvent('p2p-cancel-context', { bubbles: true, composed: true }));
     this.textarea.focus();
   }
 

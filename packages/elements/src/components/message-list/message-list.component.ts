@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { tokens } from '../../styles/tokens.js';
 
@@ -24,6 +24,19 @@ export interface UiMessage {
   reactions?: string;
 }
 
+/** What the reader asked to do with a message (see `p2p-message-action`). */
+export interface MessageAction {
+  action: 'reply' | 'react' | 'edit' | 'delete';
+  id: string;
+  /** The reaction, for `react` (given again, it is taken back). */
+  emoji?: string;
+}
+/** Fired when the reader replies to, reacts to, edits or deletes a message. */
+export type P2PMessageActionEvent = CustomEvent<MessageAction>;
+
+/** The reactions offered by default. */
+export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
+
 /** Texts the list needs. */
 export interface MessageListStrings {
   sending: string;
@@ -32,6 +45,14 @@ export interface MessageListStrings {
   read?: string;
   edited?: string;
   olderMessages?: string;
+  actions?: string;
+  reply?: string;
+  react?: string;
+  reactWith?: string;
+  edit?: string;
+  delete?: string;
+  deleteConfirm?: string;
+  keep?: string;
 }
 
 /**
@@ -47,8 +68,13 @@ export interface MessageListStrings {
  * @csspart reactions - The reactions under a message.
  * @csspart older - The button that loads older messages.
  *
+ * @csspart actions - The buttons of a message (reply, react, edit, delete), with `actions` set.
+ * @csspart reaction-picker - The reactions to choose from.
+ *
  * @fires {CustomEvent} p2p-load-older - The reader scrolled to the top (or pressed the button) and
  *   `hasOlder` is set: the owner appends older messages at the start.
+ * @fires {P2PMessageActionEvent} p2p-message-action - With `actions` set: the reader chose to reply to,
+ *   react to (`detail.emoji`), edit or delete (after confirming) the message `detail.id`.
  */
 export class P2PMessageListElement extends LitElement {
   static override styles = [
@@ -124,6 +150,26 @@ export class P2PMessageListElement extends LitElement {
       .older {
         align-self: center;
       }
+      li {
+        position: relative;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: calc(var(--_space) / 2);
+        margin-top: calc(var(--_space) / 2);
+        font-size: 0.8125em;
+      }
+      .actions button {
+        padding: 0.125em 0.5em;
+        min-height: 1.75em;
+      }
+      /* Shown on hover and whenever one of them has the keyboard focus; always where there is no hover. */
+      @media (hover: hover) {
+        li:not(:hover):not(:focus-within) .actions {
+          opacity: 0;
+        }
+      }
     `,
   ];
 
@@ -140,6 +186,14 @@ export class P2PMessageListElement extends LitElement {
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
   /** There is older history to load (scrolling to the top asks for it). */
   @property({ type: Boolean }) hasOlder = false;
+  /** Offer reply, react, edit and delete on each message (edit and delete on your own only). */
+  @property({ type: Boolean }) actions = false;
+  /** The reactions offered. */
+  @property({ attribute: false }) reactionChoices: string[] = DEFAULT_REACTIONS;
+
+  // The message whose reactions are being chosen, or whose deletion is being confirmed.
+  @state() private picking: string | null = null;
+  @state() private confirming: string | null = null;
 
   // Where the reader was before an update: at the bottom (follow new messages), or how far from the end.
   private atBottom = true;
@@ -171,6 +225,7 @@ export class P2PMessageListElement extends LitElement {
 
   override render() {
     const time = new Intl.DateTimeFormat(this.locale, { hour: '2-digit', minute: '2-digit' });
+    let n = 0;
     return html`<div role="log" aria-live="polite" aria-label=${this.label}>
       <ol part="list">
         ${
@@ -185,14 +240,15 @@ export class P2PMessageListElement extends LitElement {
         ${repeat(
           this.messages,
           (m) => m.id,
-          (m) =>
-            html`<li
+          (m) => {
+            const bodyId = `body-${n++}`;
+            return html`<li
               class=${`${m.kind}${m.deleted ? ' deleted' : ''}`}
               part=${`message message-${m.kind}`}
             >
               ${m.kind === 'theirs' && m.author ? html`<span class="author" dir="auto">${m.author}</span>` : nothing}
               ${m.quote ? html`<span class="quote" part="quote" dir="auto">${m.quote}</span>` : nothing}
-              <span class="body" dir="auto">${m.body}</span>
+              <span class="body" id=${bodyId} dir="auto">${m.body}</span>
               ${m.reactions ? html`<span class="reactions" part="reactions">${m.reactions}</span>` : nothing}
               ${
                 m.kind === 'system'
@@ -204,7 +260,9 @@ export class P2PMessageListElement extends LitElement {
                       }</span
                     >`
               }
-            </li>`,
+              ${this.actionsOf(m, bodyId)}
+            </li>`;
+          },
         )}
       </ol>
     </div>`;
@@ -219,6 +277,108 @@ export class P2PMessageListElement extends LitElement {
     // followed only by a reader who was at the bottom already.
     if (prepended && !this.atBottom) this.scrollTop = this.scrollHeight - this.fromEnd;
     else if (this.atBottom) this.scrollTop = this.scrollHeight;
+  }
+
+  // The buttons of one message; each is named by its action and described by the message's text.
+  private actionsOf(m: UiMessage, bodyId: string) {
+    if (!this.actions || m.kind === 'system' || m.deleted) return nothing;
+    const s = this.strings;
+    const button = (label: string, onClick: () => void, extra: { expanded?: boolean } = {}) =>
+      html`<button
+        type="button"
+        aria-describedby=${bodyId}
+        aria-expanded=${extra.expanded === undefined ? nothing : String(extra.expanded)}
+        @click=${onClick}
+      >
+        ${label}
+      </button>`;
+    if (this.confirming === m.id)
+      return html`<div
+        class="actions"
+        part="actions"
+        role="group"
+        aria-label=${s.actions ?? 'Message actions'}
+      >
+        <span id=${`${bodyId}-confirm`}
+          >${s.deleteConfirm ?? 'Delete this message for everyone?'}</span
+        >
+        <button
+          type="button"
+          class="danger"
+          aria-describedby=${`${bodyId}-confirm ${bodyId}`}
+          @click=${() => {
+            this.confirming = null;
+            this.fire({ action: 'delete', id: m.id });
+          }}
+        >
+          ${s.delete ?? 'Delete'}
+        </button>
+        <button type="button" class="keep" @click=${() => this.settle(m.id)}>
+          ${s.keep ?? 'Keep'}
+        </button>
+      </div>`;
+    return html`<div
+      class="actions"
+      part="actions"
+      role="group"
+      aria-label=${s.actions ?? 'Message actions'}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'Escape' && this.picking === m.id) this.settle(m.id);
+      }}
+    >
+      ${button(s.reply ?? 'Reply', () => this.fire({ action: 'reply', id: m.id }))}
+      ${button(s.react ?? 'React', () => (this.picking = this.picking === m.id ? null : m.id), {
+        expanded: this.picking === m.id,
+      })}
+      ${
+        this.picking === m.id
+          ? html`<span class="picker" part="reaction-picker">
+              ${this.reactionChoices.map(
+                (emoji) =>
+                  html`<button
+                    type="button"
+                    aria-label=${(s.reactWith ?? 'React with {emoji}').replace('{emoji}', emoji)}
+                    aria-describedby=${bodyId}
+                    @click=${() => {
+                      this.picking = null;
+                      this.fire({ action: 'react', id: m.id, emoji });
+                    }}
+                  >
+                    ${emoji}
+                  </button>`,
+              )}
+            </span>`
+          : nothing
+      }
+      ${
+        m.kind === 'own'
+          ? html`${button(s.edit ?? 'Edit', () => this.fire({ action: 'edit', id: m.id }))}
+            ${button(s.delete ?? 'Delete', () => {
+              this.confirming = m.id;
+              void this.updateComplete.then(() =>
+                this.renderRoot.querySelector<HTMLElement>('.actions .keep')?.focus(),
+              );
+            })}`
+          : nothing
+      }
+    </div>`;
+  }
+
+  // Closes the picker or the confirmation, and gives the focus back to the message's buttons.
+  private settle(id: string): void {
+    const index = this.messages.findIndex((x) => x.id === id);
+    this.picking = null;
+    this.confirming = null;
+    void this.updateComplete.then(() => {
+      const items = this.renderRoot.querySelectorAll('ol > li:not(.older)');
+      items[index]?.querySelector<HTMLElement>('.actions button')?.focus();
+    });
+  }
+
+  private fire(detail: MessageAction): void {
+    this.dispatchEvent(
+      new CustomEvent('p2p-message-action', { detail, bubbles: true, composed: true }),
+    );
   }
 
   private delivery(m: UiMessage) {
