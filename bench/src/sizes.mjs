@@ -1,0 +1,70 @@
+// Browser bundle sizes, ours beside the peers, measured by one script the same way: each package with all
+// its dependencies, bundled for the browser by esbuild, minified, then gzip (level 9) and brotli (11).
+// Run after `pnpm build`:  pnpm --filter @p2pchat/bench sizes
+import { build } from 'esbuild';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { writeSection } from './results.mjs';
+
+const bench = new URL('..', import.meta.url).pathname;
+const repo = new URL('../..', import.meta.url).pathname;
+const entries = [
+  { name: '@p2pchat/sdk', file: `${repo}packages/sdk/dist/index.js` },
+  {
+    name: '<p2p-chat> single file (@p2pchat/elements)',
+    file: `${repo}packages/elements/dist/p2pchat-elements.js`,
+  },
+  { name: 'peerjs', code: "export * from 'peerjs';" },
+  // its npm entry needs Node's `events` polyfilled; its own browser build is what a page loads
+  {
+    name: 'simple-peer (simplepeer.min.js)',
+    file: `${bench}node_modules/simple-peer/simplepeer.min.js`,
+  },
+  { name: 'trystero (nostr)', code: "export * from 'trystero';" },
+  { name: 'socket.io-client', code: "export * from 'socket.io-client';" },
+];
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const rows = [];
+for (const e of entries) {
+  const out = await build({
+    ...(e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } }),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    legalComments: 'none',
+    define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
+    logLevel: 'silent',
+  }).catch((err) => ({ error: err }));
+  if ('error' in out) {
+    console.log(
+      `${e.name}: does not bundle for the browser as is (${out.error.message.split('\n')[0]})`,
+    );
+    rows.push({ name: e.name, error: true });
+    continue;
+  }
+  const code = out.outputFiles[0].contents;
+  const gz = gzipSync(code, { level: 9 }).length;
+  const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  rows.push({ name: e.name, min: code.length, gz, br });
+  console.log(`${e.name}: ${kb(code.length)} minified, ${kb(gz)} gzip, ${kb(br)} brotli`);
+}
+
+const sdk = rows[0];
+writeSection(
+  'Bundle sizes',
+  [
+    'Each package with its dependencies, bundled for the browser by esbuild (minified), by one script: `pnpm --filter @p2pchat/bench sizes` (after `pnpm build`). The aims are the SDK under 22 KB and `<p2p-chat>` at most 40 KB gzipped.',
+    '',
+    '| package | minified | gzip | brotli | gzip against the SDK |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) =>
+      r.error
+        ? `| ${r.name} | does not bundle as is | | | |`
+        : `| ${r.name} | ${kb(r.min)} | ${kb(r.gz)} | ${kb(r.br)} | ${(r.gz / sdk.gz).toFixed(2)}× |`,
+    ),
+  ].join('\n'),
+);
+console.log('wrote bench/RESULTS.md');
