@@ -19,7 +19,7 @@ import type {
   ProfileUpdate,
   RegisterRequest,
 } from './protocol/rest.js';
-import type { SessionEndReason, SessionInfo } from './protocol/socket.js';
+import type { PresenceEntry, SessionEndReason, SessionInfo } from './protocol/socket.js';
 import type { PrivateUser } from './protocol/users.js';
 import { ReachPolicy } from './reach/reach-policy.js';
 import type { ConnectionPolicy, ReachOptions } from './reach/reach-policy.js';
@@ -338,7 +338,7 @@ export class P2PClient {
 
   /**
    * Connects to the signaling server: presence starts and peers can reach you. Resolves once the server
-   * has said who you are; rejects with a code (`NOT_LOGGED_IN`, `UNAUTHENTICATED`, `TOO_MANY_SESSIONS`,
+   * has said who you are and who is online (`users` is filled in); rejects with a code (`NOT_LOGGED_IN`, `UNAUTHENTICATED`, `TOO_MANY_SESSIONS`,
    * `NETWORK`, …). Calls made while one is under way share it; once connected, it resolves at once.
    * Reconnects by itself after a server restart or network loss, never after logout or expiry.
    */
@@ -537,25 +537,26 @@ export class P2PClient {
     s.on('snapshot', (snapshot) => {
       this.roster.reset(snapshot);
       this.reachOwnSessions();
+      // whoever is online now may get what waited for them (the snapshot can come after their arrival)
+      for (const c of this.conversations.values()) if (this.roster.get(c.peerId)) c.kick();
       this.emitter.emit('presence', this.roster.list());
     });
+    // Presence: batches from this server (protocol 1.3), single events from older ones.
+    s.on('changes', ({ users, offline }) => {
+      for (const entry of users) this.onPresenceEntry(entry);
+      for (const userId of offline) this.onPresenceOffline(userId);
+      if (users.length > 0 || offline.length > 0) this.emitter.emit('presence', this.roster.list());
+    });
     s.on('online', (entry) => {
-      const user = this.roster.put(entry);
-      this.conversations.get(user.id)?.kick(); // an offline outbox can go now
-      this.emitter.emit('presence:online', user);
+      this.onPresenceEntry(entry);
       this.emitter.emit('presence', this.roster.list());
     });
     s.on('update', (entry) => {
-      const before = this.roster.get(entry.user.id)?.sessions ?? [];
-      const user = this.roster.put(entry);
-      this.directory.onSessions(user, before);
-      this.emitter.emit('presence:update', user);
+      this.onPresenceEntry(entry);
       this.emitter.emit('presence', this.roster.list());
     });
     s.on('offline', ({ userId }) => {
-      this.roster.remove(userId);
-      this.directory.onOffline(userId); // pending messages wait in the outbox until they are back
-      this.emitter.emit('presence:offline', userId);
+      this.onPresenceOffline(userId);
       this.emitter.emit('presence', this.roster.list());
     });
     s.on('signal', (signal) => this.directory.onSignal(signal));
@@ -565,6 +566,26 @@ export class P2PClient {
       if (reason === 'logout' || reason === 'token-expired') this.account.forget();
     });
     s.on('error', (err) => this.emitError(err));
+  }
+
+  // A user came online or changed (sessions, profile).
+  private onPresenceEntry(entry: PresenceEntry): void {
+    const before = this.roster.get(entry.user.id);
+    const user = this.roster.put(entry);
+    this.conversations.get(user.id)?.kick(); // an offline outbox can go now (to a new session too)
+    if (!before) {
+      this.emitter.emit('presence:online', user);
+      return;
+    }
+    this.directory.onSessions(user, before.sessions);
+    this.emitter.emit('presence:update', user);
+  }
+
+  private onPresenceOffline(userId: string): void {
+    if (!this.roster.get(userId)) return; // came and went before we heard of them
+    this.roster.remove(userId);
+    this.directory.onOffline(userId); // pending messages wait in the outbox until they are back
+    this.emitter.emit('presence:offline', userId);
   }
 
   private onFrame(peer: PeerSession, frame: Frame): void {

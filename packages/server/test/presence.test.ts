@@ -1,4 +1,4 @@
-import type { PresenceEntry, PresenceSnapshot } from '@p2pchat/sdk/protocol';
+import type { PresenceChanges, PresenceEntry, PresenceSnapshot } from '@p2pchat/sdk/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from './clients.js';
 import { connected, settle } from './clients.js';
@@ -21,6 +21,30 @@ async function client(token: string) {
   return c;
 }
 const ids = (snapshot: PresenceSnapshot) => snapshot.users.map((u) => u.user.id);
+
+// Presence as a client hears it: each user's entries and offline notices from the batched changes.
+const entriesOf = (c: TestClient, userId: string): PresenceEntry[] =>
+  c
+    .received<PresenceChanges>('presence:changes')
+    .flatMap((ch) => ch.users)
+    .filter((e) => e.user.id === userId);
+const offlinesOf = (c: TestClient, userId: string): string[] =>
+  c
+    .received<PresenceChanges>('presence:changes')
+    .flatMap((ch) => ch.offline)
+    .filter((id) => id === userId);
+const nextEntry = async (
+  c: TestClient,
+  userId: string,
+  pred: (e: PresenceEntry) => boolean = () => true,
+) => {
+  const ch = await c.next<PresenceChanges>('presence:changes', (x) =>
+    x.users.some((e) => e.user.id === userId && pred(e)),
+  );
+  return ch.users.find((e) => e.user.id === userId) as PresenceEntry;
+};
+const nextOffline = (c: TestClient, userId: string) =>
+  c.next<PresenceChanges>('presence:changes', (x) => x.offline.includes(userId));
 
 describe('presence', () => {
   it('sends session then a snapshot that includes yourself and everyone online', async () => {
@@ -48,31 +72,22 @@ describe('presence', () => {
     const b = await registered(server);
 
     const tab1 = await client(b.token);
-    const online = await watcher.next<PresenceEntry>(
-      'presence:online',
-      (e) => e.user.id === b.user.id,
-    );
+    const online = await nextEntry(watcher, b.user.id);
     expect(online.sessions).toEqual([tab1.socket.id]);
 
     const tab2 = await client(b.token);
-    const grown = await watcher.next<PresenceEntry>(
-      'presence:update',
-      (e) => e.user.id === b.user.id,
-    );
+    const grown = await nextEntry(watcher, b.user.id, (e) => e.sessions.length === 2);
     expect(grown.sessions.sort()).toEqual([tab1.socket.id, tab2.socket.id].sort());
 
     tab1.close();
-    const shrunk = await watcher.next<PresenceEntry>(
-      'presence:update',
-      (e) => e.user.id === b.user.id && e.sessions.length === 1,
+    const shrunk = await nextEntry(
+      watcher,
+      b.user.id,
+      (e) => e.sessions.length === 1 && e.sessions[0] === tab2.socket.id,
     );
     expect(shrunk.sessions).toEqual([tab2.socket.id]);
     await settle();
-    expect(
-      watcher
-        .received<{ userId: string }>('presence:offline')
-        .filter((o) => o.userId === b.user.id),
-    ).toEqual([]);
+    expect(offlinesOf(watcher, b.user.id)).toEqual([]);
 
     // someone arriving now sees b online with the one tab left
     const late = await client((await registered(server)).token);
@@ -80,16 +95,11 @@ describe('presence', () => {
     expect(snap?.users.find((u) => u.user.id === b.user.id)?.sessions).toEqual([tab2.socket.id]);
 
     tab2.close();
-    await watcher.next('presence:offline', (o: { userId: string }) => o.userId === b.user.id);
+    await nextOffline(watcher, b.user.id);
     await settle();
-    expect(
-      watcher.received<PresenceEntry>('presence:online').filter((e) => e.user.id === b.user.id),
-    ).toHaveLength(1);
-    expect(
-      watcher
-        .received<{ userId: string }>('presence:offline')
-        .filter((o) => o.userId === b.user.id),
-    ).toHaveLength(1);
+    // online once (with one session, then two, then one), offline once
+    expect(entriesOf(watcher, b.user.id).map((e) => e.sessions.length)).toEqual([1, 2, 1]);
+    expect(offlinesOf(watcher, b.user.id)).toHaveLength(1);
   });
 
   it('pushes profile and status changes made over REST to everyone online', async () => {
@@ -105,13 +115,38 @@ describe('presence', () => {
     );
     expect(res.status).toBe(200);
     for (const c of [watcher, cb]) {
-      const update = await c.next<PresenceEntry>(
-        'presence:update',
-        (e) => e.user.id === b.user.id && e.user.status === 'In a meeting',
-      );
+      const update = await nextEntry(c, b.user.id, (e) => e.user.status === 'In a meeting');
       expect(update.user.displayName).toBe('Bea');
       expect(update.sessions).toEqual([cb.socket.id]);
     }
+  });
+
+  it('a crowd arriving at once: everyone ends with the whole roster, from batches rather than an event per arrival', async () => {
+    const crowd = await Promise.all(Array.from({ length: 100 }, () => registered(server, 'crowd')));
+    const clients = await Promise.all(crowd.map((a) => client(a.token)));
+    const everyone = new Set(crowd.map((a) => a.user.id));
+    // each client's view: its snapshot, then the batches after it
+    const view = (c: TestClient) => {
+      const online = new Set(
+        ids(c.received<PresenceSnapshot>('presence:snapshot')[0] ?? { users: [] }),
+      );
+      for (const ch of c.received<PresenceChanges>('presence:changes')) {
+        for (const e of ch.users) online.add(e.user.id);
+        for (const id of ch.offline) online.delete(id);
+      }
+      return online;
+    };
+    const deadline = Date.now() + 10_000;
+    while (clients.some((c) => [...everyone].some((id) => !view(c).has(id)))) {
+      if (Date.now() > deadline) throw new Error('some roster never became complete');
+      await settle(50);
+    }
+    const batches = clients.map((c) => c.received('presence:changes').length);
+    console.log(
+      `[presence] 100 arrivals reached each client in ${Math.min(...batches)}–${Math.max(...batches)} batches`,
+    );
+    expect(Math.max(...batches)).toBeLessThan(100);
+    for (const c of clients) c.close();
   });
 
   it('records a chat session per socket, closed when the socket goes', async () => {

@@ -1,4 +1,4 @@
-import type { RelayedSignal } from '@p2pchat/sdk/protocol';
+import type { PresenceChanges, RelayedSignal } from '@p2pchat/sdk/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestClient } from './clients.js';
 import { connected, settle } from './clients.js';
@@ -189,8 +189,8 @@ describe('signal relay', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(
       watcher
-        .received<{ userId: string }>('presence:offline')
-        .filter((o) => o.userId === alice.user.id),
+        .received<PresenceChanges>('presence:changes')
+        .filter((c) => c.offline.includes(alice.user.id)),
     ).toEqual([]);
     expect(await a.signal({ to: bob.user.id, ...offer })).toEqual({ ok: true });
     expect((await watcher.next<RelayedSignal>('signal')).from.userId).toBe(alice.user.id);
@@ -210,7 +210,9 @@ describe('signal relay', () => {
       const a = await alice.tab();
       raw(a, packet);
       await a.next('disconnect');
-      await watcher.next('presence:offline', (o: { userId: string }) => o.userId === alice.user.id);
+      await watcher.next<PresenceChanges>('presence:changes', (c) =>
+        c.offline.includes(alice.user.id),
+      );
       await settle(100);
       expect(await server.store.sessions.listActive(alice.user.id)).toEqual([]);
       const again = await alice.tab();

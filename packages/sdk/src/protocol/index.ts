@@ -15,3 +15,4 @@ export * from './users.js';
 export * from './rest.js';
 export * from './socket.js';
 export * from './token-bucket.js';
+export * from './signal-check.js';

@@ -7,6 +7,7 @@ import { PublicUserSchema } from './users.js';
 export const SocketEvent = {
   session: 'session',
   presenceSnapshot: 'presence:snapshot',
+  presenceChanges: 'presence:changes',
   presenceOnline: 'presence:online',
   presenceOffline: 'presence:offline',
   presenceUpdate: 'presence:update',
@@ -41,7 +42,19 @@ export const PresenceSnapshotSchema = z.object({ users: z.array(PresenceEntrySch
 /** `presence:snapshot` payload. */
 export type PresenceSnapshot = z.infer<typeof PresenceSnapshotSchema>;
 
-/** `presence:offline`: the user's last session closed. */
+/**
+ * `presence:changes`: what changed since the last one, each user once, as they are now: `users` came online
+ * or changed (sessions, profile); `offline` went offline. Batched: at most one every 50 ms (longer on a busy
+ * server), instead of one event per change.
+ */
+export const PresenceChangesSchema = z.object({
+  users: z.array(PresenceEntrySchema),
+  offline: z.array(z.string()),
+});
+/** `presence:changes` payload. */
+export type PresenceChanges = z.infer<typeof PresenceChangesSchema>;
+
+/** `presence:offline`: the user's last session closed (servers before protocol 1.3 send these). */
 export const PresenceOfflineSchema = z.object({ userId: z.string() });
 /** `presence:offline` payload. */
 export type PresenceOffline = z.infer<typeof PresenceOfflineSchema>;
@@ -135,6 +148,7 @@ export type Ack = z.infer<typeof AckSchema>;
 export interface ServerToClientEvents {
   session: (info: SessionInfo) => void;
   'presence:snapshot': (snapshot: PresenceSnapshot) => void;
+  'presence:changes': (changes: PresenceChanges) => void;
   'presence:online': (entry: PresenceEntry) => void;
   'presence:offline': (offline: PresenceOffline) => void;
   'presence:update': (entry: PresenceEntry) => void;

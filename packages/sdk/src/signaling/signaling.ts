@@ -9,6 +9,7 @@ import type {
   ClientToServerEvents,
   PresenceEntry,
   PresenceOffline,
+  PresenceChanges,
   PresenceSnapshot,
   RelayedSignal,
   ServerToClientEvents,
@@ -25,6 +26,7 @@ export interface SignalingEvents {
   state: [state: SignalingState];
   session: [info: SessionInfo];
   snapshot: [snapshot: PresenceSnapshot];
+  changes: [changes: PresenceChanges];
   online: [entry: PresenceEntry];
   offline: [offline: PresenceOffline];
   update: [entry: PresenceEntry];
@@ -67,7 +69,10 @@ export class Signaling extends EventEmitter<SignalingEvents> {
     this.refusals = new Backoff({ baseMs: 500, maxMs: options.reconnectionDelayMax ?? 5000 });
   }
 
-  /** Connects and resolves once the server has said who we are; rejects with the handshake's error code. */
+  /**
+   * Connects and resolves once the server has said who we are and who is online (the session, then the
+   * presence snapshot); rejects with the handshake's error code.
+   */
   connect(): Promise<SessionInfo> {
     this.disconnect();
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.url, {
@@ -91,6 +96,7 @@ export class Signaling extends EventEmitter<SignalingEvents> {
       this.emit('session', info);
     });
     socket.on('presence:snapshot', (s) => this.emit('snapshot', s));
+    socket.on('presence:changes', (c) => this.emit('changes', c));
     socket.on('presence:online', (e) => this.emit('online', e));
     socket.on('presence:offline', (o) => this.emit('offline', o));
     socket.on('presence:update', (e) => this.emit('update', e));
@@ -117,12 +123,22 @@ export class Signaling extends EventEmitter<SignalingEvents> {
       // server ending the session before saying who we are (session cap, rate limit, shutdown).
       const settle = (fn: () => void) => {
         socket.off('session', onSession);
+        socket.off('presence:snapshot', onSnapshot);
         socket.off('connect_error', onFirstError);
         socket.off('session:ended', onEarlyEnd);
         socket.off('disconnect', onEarlyDisconnect);
         fn();
       };
-      const onSession = (info: SessionInfo) => settle(() => resolve(info));
+      // The roster comes after the session (with the server's next presence batch): wait for both, so the
+      // caller sees everyone online at once, and hears of later arrivals as arrivals.
+      let session: SessionInfo | undefined;
+      const onSession = (info: SessionInfo) => {
+        session = info;
+      };
+      const onSnapshot = () => {
+        const info = session;
+        if (info) settle(() => resolve(info));
+      };
       const onFirstError = (err: Error & { data?: { code?: string } }) =>
         settle(() => {
           this.disconnect();
@@ -141,6 +157,7 @@ export class Signaling extends EventEmitter<SignalingEvents> {
           );
         });
       socket.once('session', onSession);
+      socket.on('presence:snapshot', onSnapshot);
       socket.once('connect_error', onFirstError);
       socket.once('session:ended', onEarlyEnd);
       socket.once('disconnect', onEarlyDisconnect);

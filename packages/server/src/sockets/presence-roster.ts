@@ -7,6 +7,8 @@ export interface PresenceChange {
   entry: PresenceEntry;
 }
 
+const EMPTY: ReadonlySet<string> = new Set();
+
 /**
  * Who is online on this node: each user with the set of their open sessions. Presence is counted per user,
  * so a second tab changes the session set but does not announce the user again.
@@ -49,6 +51,17 @@ export class PresenceRoster {
   /** How many sessions the user has open. */
   sessionCount(userId: string): number {
     return this.users.get(userId)?.sessions.size ?? 0;
+  }
+
+  /** The user's entry (profile and sessions), or null when they are offline. */
+  entry(userId: string): PresenceEntry | null {
+    const known = this.users.get(userId);
+    return known ? this.entryOf(known) : null;
+  }
+
+  /** The user's open sessions on this node. */
+  sessionsOf(userId: string): ReadonlySet<string> {
+    return this.users.get(userId)?.sessions ?? EMPTY;
   }
 
   /** Whether `sessionId` is one of the user's open sessions. */

@@ -7,6 +7,7 @@ import type { OriginPolicy } from '../http/origins.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { allowRequest, authenticateHandshake } from './handshake.js';
+import { PresenceFeed } from './presence-feed.js';
 import { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
 import { relaySignals } from './signal-relay.js';
@@ -83,6 +84,7 @@ export function attachRealtime(
     },
   });
   const roster = new PresenceRoster();
+  const feed = new PresenceFeed(io, roster);
   const socketsByToken = new Map<string, Set<RealtimeSocket>>();
   // Store writes still under way; shutdown waits for them before closing the store.
   const pending = new Set<Promise<unknown>>();
@@ -123,7 +125,7 @@ export function attachRealtime(
       if (CLIENT_EVENTS.has(event)) next();
     });
 
-    const change = roster.add(user, socket.id);
+    roster.add(user, socket.id);
     void socket.join(userRoom(user.id));
     let tokenSockets = socketsByToken.get(tokenHash);
     if (!tokenSockets) socketsByToken.set(tokenHash, (tokenSockets = new Set()));
@@ -154,20 +156,16 @@ export function attachRealtime(
     });
 
     socket.emit('session', { user, sessionId: socket.id, protocolVersion: PROTOCOL_VERSION });
-    socket.emit('presence:snapshot', roster.snapshot());
-    socket.broadcast.emit(
-      change.kind === 'online' ? 'presence:online' : 'presence:update',
-      change.entry,
-    );
+    // the roster comes with the next presence batch (right away on a quiet server)
+    feed.snapshotFor(socket.id);
+    feed.changed(user.id);
     logger.info({ userId: user.id, sessionId: socket.id }, 'session opened');
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
       tokenSockets.delete(socket);
       if (tokenSockets.size === 0) socketsByToken.delete(tokenHash);
-      const left = roster.remove(user.id, socket.id);
-      if (left?.kind === 'offline') io.emit('presence:offline', { userId: user.id });
-      else if (left) io.emit('presence:update', left.entry);
+      if (roster.remove(user.id, socket.id)) feed.changed(user.id);
       track(store.sessions.close(socket.id, new Date()), 'closing the session');
       logger.info({ userId: user.id, sessionId: socket.id, reason }, 'session closed');
     });
@@ -177,8 +175,7 @@ export function attachRealtime(
     for (const socket of [...(socketsByToken.get(tokenHash) ?? [])]) end(socket, 'logout');
   };
   const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
-    const entry = roster.updateUser(user);
-    if (entry) io.emit('presence:update', entry);
+    if (roster.updateUser(user)) feed.changed(user.id);
   };
   accounts.on('token:revoked', onRevoked);
   accounts.on('profile:updated', onProfile);
@@ -191,6 +188,7 @@ export function attachRealtime(
       closing ??= (async () => {
         accounts.off('token:revoked', onRevoked);
         accounts.off('profile:updated', onProfile);
+        feed.close(); // the people leaving now need not hear of each other
         const sockets = [...io.sockets.sockets.values()];
         for (let i = 0; i < sockets.length; i += options.shutdownBatch) {
           for (const socket of sockets.slice(i, i + options.shutdownBatch)) {
