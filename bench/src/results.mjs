@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 const file = new URL('../RESULTS.md', import.meta.url).pathname;
+const AIMS = 'Where the aims stand';
 const version = (pkg) => {
   try {
     return JSON.parse(
@@ -36,6 +37,12 @@ export function writeSection(title, body) {
     sections.set(name, part.slice(part.indexOf('\n') + 1).trim());
   }
   sections.set(title, `Run ${new Date().toISOString().slice(0, 16)}Z.\n\n${body}`);
+  // the summary of the aims (written by hand) stays last
+  const aims = sections.get(AIMS);
+  if (aims !== undefined) {
+    sections.delete(AIMS);
+    sections.set(AIMS, aims);
+  }
   const text = [header(), ...[...sections].map(([name, text]) => `## ${name}\n\n${text}\n`)].join(
     '\n',
   );
