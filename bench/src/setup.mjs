@@ -1,0 +1,153 @@
+/* global performance, RTCPeerConnection, window -- the functions given to page.evaluate run in the browser */
+// Conversation setup and round trip in Chromium: @p2pchat (two SDK clients in one page, real server on
+// loopback) against a raw RTCDataChannel set up in the same page with the descriptions handed over
+// directly (the floor: no server, no negotiation protocol, no acknowledgement). Median of 20 each.
+//
+//   pnpm build && pnpm --filter @p2pchat/bench setup
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { loadConfig, startServer } from '@p2pchat/server';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
+import { writeSection } from './results.mjs';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 20);
+const repo = new URL('../..', import.meta.url).pathname;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-setup-'));
+const server = await startServer(
+  loadConfig({
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    STUN_URLS: '',
+    DEMO_PAGE: 'off',
+    AUTH_RATE_LIMIT_IP: '100000',
+    AUTH_RATE_LIMIT_ACCOUNT: '100000',
+  }),
+);
+// The SDK as a page would load it: its built bundle, for the browser.
+const sdk = (
+  await build({
+    entryPoints: [`${repo}packages/sdk/dist/index.js`],
+    bundle: true,
+    format: 'iife',
+    globalName: 'P2P',
+    platform: 'browser',
+    write: false,
+  })
+).outputFiles[0].text;
+
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+// (the server's CSP allows no inline script: the bundle is added as one, so CSP is bypassed for this page)
+const page = await browser.newPage({ bypassCSP: true });
+// A page on the server's own origin (Chromium keeps pages of other origins away from loopback servers).
+await page.goto(`${server.url}/healthz`);
+await page.addScriptTag({ content: sdk });
+
+// Raw: two connections in this page, descriptions handed over directly; open → first message echoed.
+const raw = await page.evaluate(async (rounds) => {
+  const setup = [];
+  const rtt = [];
+  for (let i = 0; i < rounds; i++) {
+    const t0 = performance.now();
+    const [a, b] = [new RTCPeerConnection(), new RTCPeerConnection()];
+    a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
+    b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
+    const ca = a.createDataChannel('bench', { negotiated: true, id: 0 });
+    const cb = b.createDataChannel('bench', { negotiated: true, id: 0 });
+    cb.onmessage = (e) => cb.send(e.data);
+    const echoed = new Promise((r) => (ca.onmessage = r));
+    await a.setLocalDescription();
+    await b.setRemoteDescription(a.localDescription);
+    await b.setLocalDescription();
+    await a.setRemoteDescription(b.localDescription);
+    await new Promise((r) => (ca.readyState === 'open' ? r() : (ca.onopen = r)));
+    ca.send('hello');
+    await echoed;
+    setup.push(performance.now() - t0);
+    const t1 = performance.now();
+    const back = new Promise((r) => (ca.onmessage = r));
+    ca.send('again');
+    await back;
+    rtt.push(performance.now() - t1);
+    a.close();
+    b.close();
+  }
+  return { setup, rtt };
+}, ROUNDS);
+
+// Ours: two people online, each round a fresh pair; conversation(b).send() until it is acknowledged
+// (delivered), then the round trip of a second message on the open connection.
+const ours = await page.evaluate(
+  async ({ url, rounds }) => {
+    const { createClient, memoryStorage, memoryPreferences, memoryMessageStore } = window.P2P;
+    const setup = [];
+    const rtt = [];
+    const person = async (tag) => {
+      const c = createClient({
+        server: url,
+        storage: memoryStorage(),
+        preferences: memoryPreferences(),
+        history: memoryMessageStore(),
+        reach: { policy: 'anyone' },
+        syncHorizon: 0,
+      });
+      const name = `${tag}${Math.random().toString(36).slice(2, 10)}`;
+      const user = await c.register({
+        username: name,
+        email: `${name}@bench.test`,
+        password: `pw-${name}-long`,
+      });
+      await c.connect();
+      return { c, user };
+    };
+    for (let i = 0; i < rounds; i++) {
+      const [ada, bob] = [await person('a'), await person('b')];
+      while (!ada.c.users.some((u) => u.id === bob.user.id))
+        await new Promise((r) => setTimeout(r, 5));
+      const t0 = performance.now();
+      const sent = await ada.c.conversation(bob.user.id).send('hello');
+      if (sent.status !== 'delivered') throw new Error('not delivered');
+      setup.push(performance.now() - t0);
+      const t1 = performance.now();
+      await ada.c.conversation(bob.user.id).send('again');
+      rtt.push(performance.now() - t1);
+      ada.c.disconnect();
+      bob.c.disconnect();
+    }
+    return { setup, rtt };
+  },
+  { url: server.url, rounds: ROUNDS },
+);
+
+await browser.close();
+await server.close();
+rmSync(dataDir, { recursive: true, force: true });
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const [rs, os, rr, or] = [median(raw.setup), median(ours.setup), median(raw.rtt), median(ours.rtt)];
+const f = (x) => x.toFixed(1);
+console.log(
+  `setup to the first acknowledged message: raw ${f(rs)} ms, ours ${f(os)} ms (${(os / rs).toFixed(2)}×)`,
+);
+console.log(
+  `round trip on an open connection: raw ${f(rr)} ms, ours ${f(or)} ms (${(or / rr).toFixed(2)}×)`,
+);
+writeSection(
+  'Conversation setup in Chromium',
+  [
+    `Median of ${ROUNDS}, in one page of headless Chromium, one run. Raw: two RTCPeerConnections with a negotiated data channel, descriptions and candidates handed over in the page; from creating them to the first message echoed. Ours: two SDK clients (a fresh pair each round, already online) with the real server on loopback relaying the signals; from \`conversation(peer).send()\` to its acknowledgement (\`delivered\`). Command: \`pnpm --filter @p2pchat/bench setup\`.`,
+    '',
+    '| measure | raw RTCDataChannel (ms) | @p2pchat (ms) | ratio |',
+    '| --- | --- | --- | --- |',
+    `| open a conversation → first message acknowledged | ${f(rs)} | ${f(os)} | ${(os / rs).toFixed(2)}× |`,
+    `| message round trip on an open connection | ${f(rr)} | ${f(or)} | ${(or / rr).toFixed(2)}× |`,
+  ].join('\n'),
+);
+console.log('wrote bench/RESULTS.md');
