@@ -74,6 +74,8 @@ async function measure(target, n) {
   const server = start(0, `${here}servers/${target === 'ws' ? 'ws-relay' : target}.mjs`, {
     PORT: String(port),
     USERS: String(n),
+    // node flags for the servers only (e.g. SERVER_NODE_OPTIONS=--max-semi-space-size=32)
+    ...(process.env.SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SERVER_NODE_OPTIONS } : {}),
   });
   const ready = (await server.next()).split(' ');
   const [actualPort, tokens] = [ready[1], ready[2]];
