@@ -372,8 +372,12 @@ export class PeerDirectory {
         config: { iceServers, ...this.host.rtcConfig },
         relayOnly,
         localSessionId: () => this.signaling.sessionId ?? '',
+        // Candidates go without asking for an acknowledgement: a lost one is not fatal, and skipping the
+        // reply spares the server a write for most signals of a connection.
         signal: (body) =>
-          this.signaling.send({ to: userId, toSession: peer.remoteSessionId, ...body }),
+          body.type === 'candidate'
+            ? this.signaling.notify({ to: userId, toSession: peer.remoteSessionId, ...body })
+            : this.signaling.send({ to: userId, toSession: peer.remoteSessionId, ...body }),
         onFrame: (session, frame) => this.host.onFrame(session, frame),
         onState: (session, state) => this.onPeerState(session, state),
         onError: (_session, error) => {

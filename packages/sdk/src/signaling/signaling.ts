@@ -185,6 +185,17 @@ export class Signaling extends EventEmitter<SignalingEvents> {
     });
   }
 
+  /**
+   * Sends a signal without asking for an acknowledgement (the server then sends none, refusals included):
+   * resolves once it is on its way; rejects with `NOT_CONNECTED` when there is no connection.
+   */
+  async notify(signal: SignalRequest): Promise<void> {
+    const socket = this.socket;
+    if (!socket?.connected)
+      throw new P2PError('NOT_CONNECTED', 'Not connected to the signaling server.', 'signaling');
+    (socket.emit as (event: 'signal', payload: SignalRequest) => void)('signal', signal);
+  }
+
   /** Sends a signal; resolves on the server's `{ ok: true }`, rejects with its code otherwise. */
   async send(signal: SignalRequest): Promise<void> {
     const socket = this.socket;
