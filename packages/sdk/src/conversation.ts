@@ -7,11 +7,13 @@ import { mergeRecord } from './sync/device-sync.js';
 import { after } from './internal/timers.js';
 import type { Cancel } from './internal/timers.js';
 import {
+  MAX_FRAME_BYTES,
   MAX_MESSAGE_LENGTH,
   MAX_REACTION_KINDS,
   MAX_REACTION_LENGTH,
   MAX_RECEIPT_IDS,
 } from './rtc/frames.js';
+import { frameBytes } from './rtc/frames.js';
 import type { Frame, MessageFrame, SyncRecord } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
 
@@ -216,6 +218,13 @@ export class Conversation {
       peerId: this.peerId,
       ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     };
+    fitsAFrame({
+      t: 'msg',
+      id: message.id,
+      body,
+      sentAt: message.sentAt,
+      replyTo: options.replyTo,
+    });
     await this.save({
       id: message.id,
       peerId: this.peerId,
@@ -248,6 +257,7 @@ export class Conversation {
       throw new P2PError('INVALID_PAYLOAD', 'An edit needs some text, within the limit.', 'peer');
     const m = await this.own(id);
     const at = Date.now();
+    fitsAFrame({ t: 'edit', id, body, at });
     const changed: StoredMessage = { ...m, body, editedAt: at };
     await this.save(changed);
     const queued = this.outbox.find((o) => o.message.id === id);
@@ -696,4 +706,16 @@ function withReaction(
   const reactions = Object.fromEntries(Object.entries(current).filter(([e]) => e !== emoji));
   if (who.size > 0) reactions[emoji] = [...who];
   return { ...m, reactions };
+}
+
+// Text the JSON of a frame escapes (control characters take six bytes each) can make a message within the
+// character limit too big for a frame, which the peer would drop: refuse it before it is stored.
+function fitsAFrame(frame: Frame): void {
+  const bytes = frameBytes(frame);
+  if (bytes > MAX_FRAME_BYTES)
+    throw new P2PError(
+      'MESSAGE_TOO_LARGE',
+      `That message takes ${bytes} bytes on the wire; at most ${MAX_FRAME_BYTES} fit in a frame.`,
+      'peer',
+    );
 }

@@ -262,6 +262,11 @@ export function parseFrame(data: unknown): Frame | null {
   return toFrame(json);
 }
 
+/** The size of a frame on the wire, in bytes (UTF-8 of its JSON). */
+export function frameBytes(frame: Frame): number {
+  return new TextEncoder().encode(encodeFrame(frame)).length;
+}
+
 /** Serializes a frame for the data channel. */
 export function encodeFrame(frame: Frame): string {
   return JSON.stringify(frame);
