@@ -71,7 +71,8 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function measure(target, n) {
   const port = await freePort();
-  const server = start(0, `${here}servers/${target === 'ws' ? 'ws-relay' : target}.mjs`, {
+  const script = { ws: 'ws-relay', sio: 'sio-relay' }[target] ?? target;
+  const server = start(0, `${here}servers/${script}.mjs`, {
     PORT: String(port),
     USERS: String(n),
     // node flags for the servers only (e.g. SERVER_NODE_OPTIONS=--max-semi-space-size=32)
@@ -139,6 +140,7 @@ async function measure(target, n) {
 function write() {
   const names = {
     ws: 'bare ws relay',
+    sio: 'bare Socket.IO relay',
     peerjs: 'PeerJS server (peer 1.0.2)',
     ours: '@p2pchat/server',
   };
