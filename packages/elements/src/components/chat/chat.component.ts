@@ -800,13 +800,19 @@ export class P2PChatElement extends LitElement {
     this.conversations = next;
   }
 
+  // A new line at the end; one already shown (the history page that was loading can hold a message that
+  // arrives meanwhile) stays where it is, shown once.
   private push(userId: string, message: UiMessage, countUnread: boolean): void {
-    this.patch(userId, (c) => ({
-      ...c,
-      typing: message.kind === 'theirs' ? false : c.typing,
-      messages: [...c.messages, message].slice(-MAX_KEPT_MESSAGES),
-      unread: countUnread ? c.unread + 1 : c.unread,
-    }));
+    this.patch(userId, (c) => {
+      const typing = message.kind === 'theirs' ? false : c.typing;
+      if (c.messages.some((m) => m.id === message.id)) return { ...c, typing };
+      return {
+        ...c,
+        typing,
+        messages: [...c.messages, message].slice(-MAX_KEPT_MESSAGES),
+        unread: countUnread ? c.unread + 1 : c.unread,
+      };
+    });
   }
 
   private system(userId: string, body: string): void {
