@@ -84,61 +84,43 @@ const adapters = {
   },
   // a bare Socket.IO relay: the same client as ours, without the token
   sio: {
-    async connect(i, onSignal) {
-      const socket = io(`http://127.0.0.1:${port}`, {
-        auth: { id: `c${i}` },
-        transports: ['websocket'],
-        reconnection: false,
-        perMessageDeflate: false,
-      });
-      socket.on('signal', (s) => onSignal(s.type === 'offer' ? s.data.sdp : s.data.candidate));
-      await new Promise((resolve, reject) => {
-        socket.once('session', resolve);
-        socket.once('connect_error', reject);
-      });
-      return {
-        id: `c${i}`,
-        send: (to, kind, text) =>
-          socket.emit(
-            'signal',
-            kind === 'offer'
-              ? { to, type: 'offer', data: { sdp: text } }
-              : { to, type: 'candidate', data: { candidate: text, sdpMid: '0', sdpMLineIndex: 0 } },
-          ),
-        close: () => socket.disconnect(),
-      };
-    },
+    connect: (i, onSignal) => socketIoClient(`c${i}`, { id: `c${i}` }, onSignal),
   },
   ours: {
     users: tokensFile ? JSON.parse(readFileSync(tokensFile, 'utf8')) : [],
-    async connect(i, onSignal) {
+    connect(i, onSignal) {
       const { id, token } = this.users[i];
-      const socket = io(`http://127.0.0.1:${port}`, {
-        auth: { token },
-        transports: ['websocket'],
-        reconnection: false,
-        perMessageDeflate: false,
-      });
-      socket.on('signal', (s) => onSignal(s.type === 'offer' ? s.data.sdp : s.data.candidate));
-      await new Promise((resolve, reject) => {
-        socket.once('session', resolve);
-        socket.once('connect_error', reject);
-      });
-      socket.on('disconnect', () => (dropped += 1));
-      return {
-        id,
-        send: (to, kind, text) =>
-          socket.emit(
-            'signal',
-            kind === 'offer'
-              ? { to, type: 'offer', data: { sdp: text } }
-              : { to, type: 'candidate', data: { candidate: text, sdpMid: '0', sdpMLineIndex: 0 } },
-          ),
-        close: () => socket.disconnect(),
-      };
+      return socketIoClient(id, { token }, onSignal);
     },
   },
 };
+
+// A Socket.IO client of the signal protocol (ours, and the bare Socket.IO relay that mimics it).
+async function socketIoClient(id, auth, onSignal) {
+  const socket = io(`http://127.0.0.1:${port}`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    perMessageDeflate: false,
+  });
+  socket.on('signal', (s) => onSignal(s.type === 'offer' ? s.data.sdp : s.data.candidate));
+  await new Promise((resolve, reject) => {
+    socket.once('session', resolve);
+    socket.once('connect_error', reject);
+  });
+  socket.on('disconnect', () => (dropped += 1));
+  return {
+    id,
+    send: (to, kind, text) =>
+      socket.emit(
+        'signal',
+        kind === 'offer'
+          ? { to, type: 'offer', data: { sdp: text } }
+          : { to, type: 'candidate', data: { candidate: text, sdpMid: '0', sdpMLineIndex: 0 } },
+      ),
+    close: () => socket.disconnect(),
+  };
+}
 
 const adapter = adapters[target];
 if (!adapter) throw new Error(`unknown target ${target}`);
