@@ -538,8 +538,10 @@ export class Conversation {
         ...(current.replyTo === undefined ? {} : { replyTo: current.replyTo }),
       });
     }
-    // Shown here unless this session has shown this version already (tabs that share one store).
-    if (merged || (this.shown.get(current.id) ?? -1) < record.changedAt) {
+    // Shown here unless this session has shown this version already. A copy this store had already (tabs
+    // that share one) is announced only when the change is recent: live, not part of a catch-up.
+    const live = record.changedAt > Date.now() - CONVERSATION_TIMINGS.replayWindow;
+    if (merged || (live && (this.shown.get(current.id) ?? -1) < record.changedAt)) {
       this.shown.set(current.id, record.changedAt);
       if (this.shown.size > REMEMBERED_IDS)
         this.shown.delete(this.shown.keys().next().value as string);

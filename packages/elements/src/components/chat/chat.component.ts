@@ -597,13 +597,19 @@ export class P2PChatElement extends LitElement {
     };
   }
 
-  // A message added or changed in the store: shown in place, or at the end when it is new.
+  // A message added or changed in the store: shown in place, or, when it is new, in the order of its time
+  // (one your other device had can be older than what is shown).
   private upsert(m: StoredMessage): void {
     this.keepText(m.id, m.deleted ? '' : m.body);
     const ui = this.toUi(m);
     this.patch(m.peerId, (c) => {
       const at = c.messages.findIndex((x) => x.id === m.id);
-      if (at < 0) return { ...c, messages: [...c.messages, ui].slice(-MAX_KEPT_MESSAGES) };
+      if (at < 0) {
+        const later = c.messages.findIndex((x) => x.kind !== 'system' && x.at > ui.at);
+        const messages = [...c.messages];
+        messages.splice(later < 0 ? messages.length : later, 0, ui);
+        return { ...c, messages: messages.slice(-MAX_KEPT_MESSAGES) };
+      }
       const messages = [...c.messages];
       messages[at] = ui;
       return { ...c, messages };
