@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Prints the size of each browser bundle: the package with all its dependencies, minified, as a browser
 // app would ship it, then gzipped and brotli-compressed. Run after `pnpm build`.
-import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { kb, measureBundle } from './bundle-size.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const bundles = [
@@ -27,7 +26,6 @@ const bundles = [
   },
 ];
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const b of bundles) {
   const entry = root + b.entry;
   if (!existsSync(entry)) {
@@ -35,31 +33,16 @@ for (const b of bundles) {
     process.exitCode = 1;
     continue;
   }
-  const out = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    legalComments: 'none',
-  });
-  const code = out.outputFiles[0].contents;
-  const gz = gzipSync(code, { level: 9 }).length;
-  const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  const { min, gz, br, metafile } = await measureBundle({ entryPoints: [entry] });
   console.log(
-    `${b.name}: ${kb(code.length)} minified, ${kb(gz)} gzip, ${kb(br)} brotli (aim: ${kb(b.aim)}, budget: ${kb(b.budget)} gzip)`,
+    `${b.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli (aim: ${kb(b.aim)}, budget: ${kb(b.budget)} gzip)`,
   );
   for (const [peer, size] of Object.entries(b.peers)) {
     console.log(`  vs ${peer} ${kb(size)} gzip: ${(gz / size).toFixed(2)}x`);
   }
   // Where the bytes go, by package, largest first.
   const byPackage = new Map();
-  for (const [file, info] of Object.entries(out.metafile.outputs)[0][1].inputs
-    ? Object.entries(Object.values(out.metafile.outputs)[0].inputs)
-    : []) {
+  for (const [file, info] of Object.entries(Object.values(metafile.outputs)[0]?.inputs ?? {})) {
     const m = /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/.exec(file);
     const pkg = m ? m[1] : b.name;
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + info.bytesInOutput);

@@ -9,25 +9,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { loadConfig, startServer } from '@p2pchat/server';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
+import { startOurs } from './servers/start-ours.mjs';
 import { writeSection } from './results.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
 const repo = new URL('../..', import.meta.url).pathname;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-setup-'));
-const server = await startServer(
-  loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    STUN_URLS: '',
-    DEMO_PAGE: 'off',
-    AUTH_RATE_LIMIT_IP: '100000',
-    AUTH_RATE_LIMIT_ACCOUNT: '100000',
-  }),
-);
+const server = await startOurs(dataDir);
 // The SDK as a page would load it: its built bundle, for the browser.
 const sdk = (
   await build({

@@ -1,8 +1,7 @@
-// Browser bundle sizes, ours beside the peers, measured by one script the same way: each package with all
-// its dependencies, bundled for the browser by esbuild, minified, then gzip (level 9) and brotli (11).
+// Browser bundle sizes, ours beside the peers, measured the same way as the test run's budgets
+// (scripts/bundle-size.mjs).
 // Run after `pnpm build`:  pnpm --filter @p2pchat/bench sizes
-import { build } from 'esbuild';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { kb, measureBundle } from '../../scripts/bundle-size.mjs';
 import { writeSection } from './results.mjs';
 
 const bench = new URL('..', import.meta.url).pathname;
@@ -23,21 +22,11 @@ const entries = [
   { name: 'socket.io-client', code: "export * from 'socket.io-client';" },
 ];
 
-const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const rows = [];
 for (const e of entries) {
-  const out = await build({
-    ...(e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } }),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    legalComments: 'none',
-    define: { global: 'globalThis', 'process.env.NODE_ENV': '"production"' },
-    logLevel: 'silent',
-  }).catch((err) => ({ error: err }));
+  const out = await measureBundle(
+    e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } },
+  ).catch((err) => ({ error: err }));
   if ('error' in out) {
     console.log(
       `${e.name}: does not bundle for the browser as is (${out.error.message.split('\n')[0]})`,
@@ -45,11 +34,9 @@ for (const e of entries) {
     rows.push({ name: e.name, error: true });
     continue;
   }
-  const code = out.outputFiles[0].contents;
-  const gz = gzipSync(code, { level: 9 }).length;
-  const br = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
-  rows.push({ name: e.name, min: code.length, gz, br });
-  console.log(`${e.name}: ${kb(code.length)} minified, ${kb(gz)} gzip, ${kb(br)} brotli`);
+  const { min, gz, br } = out;
+  rows.push({ name: e.name, min, gz, br });
+  console.log(`${e.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli`);
 }
 
 const sdk = rows[0];

@@ -5,7 +5,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, openEmbeddedStore, startServer } from '@p2pchat/server';
+import { openEmbeddedStore } from '@p2pchat/server';
+import { startOurs } from './start-ours.mjs';
 
 const n = Number(process.env.USERS ?? 1000);
 const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-bench-'));
@@ -43,16 +44,7 @@ for (let i = 0; i < n; i++) {
 await store.close();
 const tokensFile = join(dataDir, 'tokens.json');
 writeFileSync(tokensFile, JSON.stringify(users));
-const server = await startServer(
-  loadConfig({
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
-    STUN_URLS: '',
-    DEMO_PAGE: 'off',
-    NODE_ID: 'bench',
-  }),
-);
+const server = await startOurs(dataDir);
 console.log(`READY ${server.port} ${tokensFile}`);
 // Exit cleanly on SIGTERM, so `node --cpu-prof` can write its profile.
 process.on('SIGTERM', () => process.exit(0));

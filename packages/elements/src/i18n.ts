@@ -63,7 +63,6 @@ export const defaultStrings = {
   loading: 'Loading…',
   offline: 'offline',
   you: 'You',
-  noConversations: 'No conversations yet.',
   searchMessages: 'Search messages',
   searchResults: '{count} messages found',
   noResults: 'No messages found.',

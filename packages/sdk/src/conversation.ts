@@ -526,8 +526,10 @@ export class Conversation {
           await store.unread(this.peerId, { add: -1 });
       } else this.absorbOwn(merged, existing);
     }
-    if (current.direction === 'in' && !this.seen.has(current.id)) {
-      // Every session of the user hears of a message once, whichever way it came.
+    // A change is live when it is recent; the rest is a catch-up of history, shown but not announced.
+    const live = record.changedAt > Date.now() - CONVERSATION_TIMINGS.replayWindow;
+    if (current.direction === 'in' && live && !this.seen.has(current.id)) {
+      // Every session of the user hears of a new message once, whichever way it came.
       this.remember(current.id);
       this.events.emit('message', {
         id: current.id,
@@ -538,9 +540,8 @@ export class Conversation {
         ...(current.replyTo === undefined ? {} : { replyTo: current.replyTo }),
       });
     }
-    // Shown here unless this session has shown this version already. A copy this store had already (tabs
-    // that share one) is announced only when the change is recent: live, not part of a catch-up.
-    const live = record.changedAt > Date.now() - CONVERSATION_TIMINGS.replayWindow;
+    // Shown here unless this session has shown this version already; a copy this store had already (tabs
+    // that share one) only when the change is live.
     if (merged || (live && (this.shown.get(current.id) ?? -1) < record.changedAt)) {
       this.shown.set(current.id, record.changedAt);
       if (this.shown.size > REMEMBERED_IDS)

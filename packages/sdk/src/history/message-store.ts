@@ -146,10 +146,11 @@ export function memoryMessageStore(): MessageStore {
     async conversations() {
       const list: ConversationSummary[] = [];
       for (const peerId of byPeer.keys()) {
-        const last = sorted(peerId)[0];
+        const all = sorted(peerId);
+        const last = all[0];
         if (!last) continue;
-        const named = sorted(peerId).find((m) => m.direction === 'in');
-        const addressed = sorted(peerId).find((m) => m.toName);
+        const named = all.find((m) => m.direction === 'in');
+        const addressed = all.find((m) => m.toName);
         list.push({
           peerId,
           peerName: named?.fromName ?? addressed?.toName ?? '',

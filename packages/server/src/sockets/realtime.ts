@@ -12,7 +12,6 @@ import { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
 import { relaySignals } from './signal-relay.js';
 import type { RealtimeServer, RealtimeSocket } from './types.js';
-import { userRoom } from './types.js';
 
 /** What the realtime layer needs from the server. */
 export interface RealtimeDeps {
@@ -126,7 +125,6 @@ export function attachRealtime(
     });
 
     roster.add(user, socket.id);
-    void socket.join(userRoom(user.id));
     let tokenSockets = socketsByToken.get(tokenHash);
     if (!tokenSockets) socketsByToken.set(tokenHash, (tokenSockets = new Set()));
     tokenSockets.add(socket);

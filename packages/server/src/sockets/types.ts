@@ -25,6 +25,3 @@ export type RealtimeSocket = Socket<
   InterServerEvents,
   SessionData
 >;
-
-/** The room holding every session of one user. */
-export const userRoom = (userId: string): string => `user:${userId}`;

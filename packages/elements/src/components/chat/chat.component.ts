@@ -630,7 +630,12 @@ export class P2PChatElement extends LitElement {
     this.summariesDue = setTimeout(() => {
       void client
         .conversationList()
-        .then((list) => (this.summaries = list))
+        .then((list) => {
+          this.summaries = list;
+          // the store's unread counts hold what came without a `message` event (a catch-up)
+          for (const c of list)
+            if (c.peerId !== this.active) this.patch(c.peerId, (v) => ({ ...v, unread: c.unread }));
+        })
         .catch(() => undefined);
     }, 50);
   }
