@@ -20,7 +20,14 @@ await check('format', 'pnpm', ['exec', 'prettier', '--check', '.']);
 if (built) await check('packaging', 'pnpm', ['-r', 'run', 'publint']);
 if (built) {
   // Budgets are several times what each takes on these machines (the node suite about 3 min).
-  await vitestSuite('node', [], 15 * MINUTE);
+  await vitestSuite('node', [], 15 * MINUTE, { env: { P2PCHAT_TURN_APART: '1' } });
+  // Node clients through coturn, on their own: node-datachannel 0.33.4 (libdatachannel) can deadlock its
+  // own threads when an ICE state change meets a DTLS retransmission (juice poll thread against the RTC
+  // workers, seen here about once in ten runs of the renewal test). A blocked thread cannot time out, so
+  // the suite has a short budget and is run once more after a hang; the summary says so.
+  await vitestSuite('node-turn', ['--project', 'sdk', 'test/relay.test.ts'], 3 * MINUTE, {
+    rerunAfterHang: true,
+  });
   await countedSuite('browser-sdk', 'pnpm', wtr('@p2pchat/sdk'), 6 * MINUTE);
   await countedSuite('browser-elements', 'pnpm', wtr('@p2pchat/elements'), 6 * MINUTE);
   const storybook = [

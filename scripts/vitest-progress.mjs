@@ -8,6 +8,7 @@ export default class ProgressReporter {
   constructor() {
     this.file = process.env.PROGRESS_FILE;
     this.running = new Map();
+    this.counted = new Set();
     this.counts = { passed: 0, failed: 0, skipped: 0 };
   }
 
@@ -25,20 +26,31 @@ export default class ProgressReporter {
   }
 
   onTestCaseResult(testCase) {
-    this.running.delete(testCase.id);
+    this.count(testCase);
+    this.write();
+  }
+
+  // A module's end carries every result of its tests: count any whose own result event did not come.
+  onTestModuleEnd(testModule) {
+    for (const testCase of testModule.children.allTests()) this.count(testCase);
+    this.write();
+  }
+
+  count(testCase) {
     const state = testCase.result().state;
+    if (state === 'pending') return;
+    this.running.delete(testCase.id);
+    if (this.counted.has(testCase.id)) return;
+    this.counted.add(testCase.id);
     if (state === 'passed') this.counts.passed += 1;
     else if (state === 'failed') this.counts.failed += 1;
     else this.counts.skipped += 1;
-    this.write();
   }
 
   write() {
     if (!this.file) return;
-    const running = [...this.running.values()].map((r) => ({
-      name: r.name,
-      seconds: Math.round((Date.now() - r.since) / 1000),
-    }));
+    // `since` (ms since the epoch), not an age: the reader works out how long each has been running.
+    const running = [...this.running.values()].map((r) => ({ name: r.name, since: r.since }));
     writeFileSync(this.file, JSON.stringify({ ...this.counts, running }));
   }
 }

@@ -155,7 +155,11 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** How many proxy hops to trust for the client's address (0: none). */
   trustProxy: number;
-  /** This process's name among the nodes sharing a store; stable across restarts so a restart closes its stale sessions. */
+  /**
+   * This process's name among the nodes sharing a store: by default the host name and process id, so two
+   * processes on one host never share one. Sessions a crashed node left open are closed by the others (or
+   * the next start) once its heartbeat in the store is 15 s old.
+   */
   nodeId: string;
   /** Login and register attempts per IP per 15 minutes. */
   authRateLimitIp: number;
@@ -213,7 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rememberTtl: e.REMEMBER_TTL,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
-    nodeId: e.NODE_ID ?? hostname(),
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     authRateLimitIp: e.AUTH_RATE_LIMIT_IP,
     authRateLimitAccount: e.AUTH_RATE_LIMIT_ACCOUNT,
     sessionsPerUser: e.SESSIONS_PER_USER,

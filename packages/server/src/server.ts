@@ -41,6 +41,11 @@ export interface StartOptions {
 
 const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
+/** How often each node records its heartbeat in the store, and looks for nodes that stopped, ms. */
+export const NODE_BEAT_MS = 5_000;
+/** A node whose last heartbeat is older than this is gone: its open sessions are closed, ms. */
+export const NODE_STALE_MS = 15_000;
+
 /**
  * Opens the store, builds the app, attaches Socket.IO and listens. Sessions this node left open (after a
  * crash) are closed first. Resolves once the server accepts connections.
@@ -58,11 +63,17 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const store = options.store ?? (await openStore(config));
-  const stale = await store.sessions.closeActiveOnNode(config.nodeId, new Date());
+  // This node is alive from here on; sessions it (by a stable NODE_ID) or any node that stopped beating
+  // left open after a crash are closed.
+  const startedAt = new Date();
+  await store.nodes.beat(config.nodeId, startedAt);
+  const stale =
+    (await store.sessions.closeActiveOnNode(config.nodeId, startedAt)) +
+    (await store.sessions.closeOrphaned(new Date(startedAt.getTime() - NODE_STALE_MS), startedAt));
   if (stale > 0)
     logger.info(
       { count: stale, nodeId: config.nodeId },
-      'closed sessions left open by the last run',
+      'closed sessions left open by processes that stopped',
     );
 
   const accounts = new AccountService(
@@ -124,12 +135,28 @@ export async function startServer(
   purge.unref();
   await accounts.purgeExpiredTokens();
 
+  const beat = setInterval(() => {
+    const now = new Date();
+    store.nodes
+      .beat(config.nodeId, now)
+      .then(() => store.sessions.closeOrphaned(new Date(now.getTime() - NODE_STALE_MS), now))
+      .then((closed) => {
+        if (closed > 0) logger.info({ count: closed }, 'closed sessions of a node that stopped');
+      })
+      .catch((err: unknown) => logger.warn({ err }, 'node heartbeat failed'));
+  }, NODE_BEAT_MS);
+  beat.unref();
+
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= (async () => {
       accepting = false; // readiness answers 503 and new handshakes are refused from here on
       clearInterval(purge);
+      clearInterval(beat);
       await realtime.close(); // ends sessions in batches, then closes Socket.IO and the HTTP server
+      await store.nodes
+        .forget(config.nodeId)
+        .catch((err: unknown) => logger.warn({ err }, 'could not remove the node record'));
       await store.close();
       logger.info('server stopped');
     })();

@@ -106,3 +106,45 @@ describe('a server killed with SIGKILL while sockets are connected', () => {
     }
   });
 });
+
+describe('two processes on one store, with the default node ids', () => {
+  it('never close each other’s sessions, and the survivor closes those of one killed with SIGKILL', async () => {
+    const dir = tempDir('p2pchat-nodes-');
+    const { NODE_ID: _unused, ...shared } = { ...env, DATA_DIR: dir };
+    try {
+      const a = await spawnServer(shared);
+      started.push(a);
+      const reg = await call(a, 'POST', '/api/register', newAccount('onA'));
+      const client = await connected(a.url, { token: reg.body.token as string });
+      const sessionId = client.socket.id ?? '';
+      await settle(200); // the session record is written
+
+      // b starts on the same store: a's session is a live node's, and stays open
+      const b = await spawnServer(shared);
+      started.push(b);
+      const view = openEmbeddedStore({ dataDir: dir });
+      const record = await view.sessions.find(sessionId);
+      expect(record?.isActive).toBe(true);
+      const aNode = record?.nodeId ?? '';
+      expect(aNode).toMatch(/-\d+$/); // host name and process id
+
+      a.child.kill('SIGKILL');
+      await a.exited;
+      client.close();
+      const killedAt = Date.now();
+      // b notices that a's heartbeat stopped (15 s) at its next look (every 5 s)
+      let closed = await view.sessions.find(sessionId);
+      while (closed?.isActive && Date.now() - killedAt < 30_000) {
+        await settle(500);
+        closed = await view.sessions.find(sessionId);
+      }
+      await view.close();
+      console.log(`[nodes] the killed node's session was closed ${Date.now() - killedAt} ms later`);
+      expect(closed).toMatchObject({ isActive: false, nodeId: aNode });
+      b.child.kill('SIGTERM');
+      expect(await b.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

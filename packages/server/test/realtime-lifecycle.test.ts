@@ -134,11 +134,22 @@ describe('restarts and shutdown', () => {
       disconnectedAt: null,
       isActive: true,
     });
+    await store.sessions.open({
+      sessionId: 'node-gone',
+      userId: 'u3',
+      nodeId: 'node-c',
+      connectedAt: t0,
+      disconnectedAt: null,
+      isActive: true,
+    });
+    await store.nodes.beat('node-b', new Date()); // node-b is alive; node-c stopped beating long ago
+    await store.nodes.beat('node-c', t0);
     await store.close();
     const server = await serve({ DATA_DIR: dataDir });
     expect(await server.store.sessions.find('left-by-crash')).toMatchObject({ isActive: false });
     expect(await server.store.sessions.find('other-node')).toMatchObject({ isActive: true });
-    expect(server.logs.join('')).toContain('closed sessions left open by the last run');
+    expect(await server.store.sessions.find('node-gone')).toMatchObject({ isActive: false });
+    expect(server.logs.join('')).toContain('closed sessions left open by processes that stopped');
   });
 
   it('shuts down gracefully: not ready, sessions ended and recorded closed, store closed', async () => {

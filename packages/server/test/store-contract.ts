@@ -162,5 +162,41 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect((await store.sessions.listActive()).map((s) => s.sessionId)).toEqual(['s3']);
       expect(await store.sessions.find('missing')).toBeNull();
     });
+
+    it('closes the sessions of nodes whose heartbeat stopped (or never came), and only theirs', async () => {
+      const t0 = new Date(1_700_000_000_000);
+      const at = (s: number) => new Date(t0.getTime() + s * 1000);
+      const open = (sessionId: string, nodeId: string) =>
+        store.sessions.open({
+          sessionId,
+          userId: 'u',
+          nodeId,
+          connectedAt: t0,
+          disconnectedAt: null,
+          isActive: true,
+        });
+      await store.nodes.beat('alive', at(0));
+      await store.nodes.beat('stopped', at(0));
+      await store.nodes.beat('alive', at(20)); // a second beat moves it forward
+      for (const [id, node] of [
+        ['on-alive', 'alive'],
+        ['on-stopped', 'stopped'],
+        ['on-unknown', 'never-beat'],
+      ] as const)
+        await open(id, node);
+
+      expect(await store.sessions.closeOrphaned(at(10), at(25))).toBe(2);
+      expect(await store.sessions.find('on-alive')).toMatchObject({ isActive: true });
+      for (const id of ['on-stopped', 'on-unknown'])
+        expect(await store.sessions.find(id)).toMatchObject({
+          isActive: false,
+          disconnectedAt: at(25),
+        });
+      // the stopped node is forgotten; the live one is not, until it leaves
+      expect(await store.sessions.closeOrphaned(at(10), at(26))).toBe(0);
+      await store.nodes.forget('alive');
+      expect(await store.sessions.closeOrphaned(at(10), at(27))).toBe(1);
+      expect(await store.sessions.find('on-alive')).toMatchObject({ isActive: false });
+    });
   });
 }

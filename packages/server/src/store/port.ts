@@ -74,8 +74,21 @@ export interface ChatSessionRepository {
   close(sessionId: string, at: Date): Promise<void>;
   /** Closes every session a node left marked active (after a crash or restart); answers how many. */
   closeActiveOnNode(nodeId: string, at: Date): Promise<number>;
+  /**
+   * Closes every active session whose node has not beaten since `staleBefore` (a process that was killed, or
+   * whose machine went away), and forgets those nodes; answers how many sessions it closed.
+   */
+  closeOrphaned(staleBefore: Date, at: Date): Promise<number>;
   listActive(userId?: string): Promise<ChatSessionRecord[]>;
   find(sessionId: string): Promise<ChatSessionRecord | null>;
+}
+
+/** Server processes sharing the store, each with its last heartbeat. */
+export interface NodeRepository {
+  /** Records that the node is alive at `at`. */
+  beat(nodeId: string, at: Date): Promise<void>;
+  /** Removes the node (it stopped cleanly). */
+  forget(nodeId: string): Promise<void>;
 }
 
 /** The store: repositories plus its own life cycle. */
@@ -85,6 +98,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly sessions: ChatSessionRepository;
+  readonly nodes: NodeRepository;
   /** Answers whether the store can serve requests right now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

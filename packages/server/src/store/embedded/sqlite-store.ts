@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type {
   ChatSessionRecord,
   ChatSessionRepository,
+  NodeRepository,
   ProfilePatch,
   Store,
   TokenRecord,
@@ -16,8 +17,11 @@ import { UniqueViolationError } from '../port.js';
 /** The file the embedded store keeps under `DATA_DIR`. */
 export const EMBEDDED_DB_FILE = 'p2pchat.sqlite';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (
+// Numbered migrations: the database records the last one applied (PRAGMA user_version), and each runs once,
+// in order, in its own transaction. Never edit one that has shipped; add the next.
+const MIGRATIONS: readonly string[] = [
+  // 1: users, tokens and chat sessions
+  `CREATE TABLE IF NOT EXISTS users (
   id            TEXT PRIMARY KEY,
   username      TEXT NOT NULL,
   username_key  TEXT NOT NULL UNIQUE,
@@ -47,8 +51,34 @@ CREATE TABLE IF NOT EXISTS chat_sessions (
   disconnected_at INTEGER,
   is_active       INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS chat_sessions_active ON chat_sessions (is_active, user_id);
-`;
+CREATE INDEX IF NOT EXISTS chat_sessions_active ON chat_sessions (is_active, user_id);`,
+  // 2: each server process's heartbeat, so the others can close the sessions of one that died
+  `CREATE TABLE IF NOT EXISTS nodes (
+  node_id   TEXT PRIMARY KEY,
+  last_beat INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chat_sessions_node ON chat_sessions (is_active, node_id);`,
+];
+
+/** The schema version this build writes (the number of migrations). */
+export const EMBEDDED_SCHEMA_VERSION = MIGRATIONS.length;
+
+function migrate(db: Database.Database): void {
+  // BEGIN IMMEDIATE: two processes opening a new file at once take turns, and the second sees the first's work.
+  const step = db.transaction((index: number) => {
+    const current = Number(db.pragma('user_version', { simple: true }));
+    if (current > index) return;
+    db.exec(MIGRATIONS[index] as string);
+    db.pragma(`user_version = ${index + 1}`);
+  });
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The embedded store was written by a newer server (schema ${current}; this one knows ${MIGRATIONS.length}).`,
+    );
+  }
+  for (let i = current; i < MIGRATIONS.length; i++) step.immediate(i);
+}
 
 interface UserRow {
   id: string;
@@ -147,7 +177,7 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  db.exec(SCHEMA);
+  migrate(db);
 
   const q = {
     insertUser:
@@ -187,6 +217,13 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     findSession: db.prepare<[string], SessionRow>(
       'SELECT * FROM chat_sessions WHERE session_id = ?',
     ),
+    beat: db.prepare(
+      'INSERT INTO nodes (node_id, last_beat) VALUES (?, ?) ON CONFLICT (node_id) DO UPDATE SET last_beat = excluded.last_beat',
+    ),
+    forgetNode: db.prepare('DELETE FROM nodes WHERE node_id = ?'),
+    closeOrphaned: db.prepare(`UPDATE chat_sessions SET is_active = 0, disconnected_at = ?
+      WHERE is_active = 1 AND node_id NOT IN (SELECT node_id FROM nodes WHERE last_beat >= ?)`),
+    forgetStaleNodes: db.prepare('DELETE FROM nodes WHERE last_beat < ?'),
     ping: db.prepare('SELECT 1'),
   };
 
@@ -273,6 +310,15 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     async closeActiveOnNode(nodeId, at) {
       return q.closeActiveOnNode.run(at.getTime(), nodeId).changes;
     },
+    async closeOrphaned(staleBefore, at) {
+      return db
+        .transaction(() => {
+          const closed = q.closeOrphaned.run(at.getTime(), staleBefore.getTime()).changes;
+          q.forgetStaleNodes.run(staleBefore.getTime());
+          return closed;
+        })
+        .immediate();
+    },
     async listActive(userId) {
       const rows = userId === undefined ? q.listActive.all() : q.listActiveFor.all(userId);
       return rows.map(sessionFromRow);
@@ -283,11 +329,21 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     },
   };
 
+  const nodes: NodeRepository = {
+    async beat(nodeId, at) {
+      q.beat.run(nodeId, at.getTime());
+    },
+    async forget(nodeId) {
+      q.forgetNode.run(nodeId);
+    },
+  };
+
   return {
     kind: 'embedded',
     users,
     tokens,
     sessions,
+    nodes,
     async ping() {
       if (!db.open) return false;
       try {

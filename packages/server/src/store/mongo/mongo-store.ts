@@ -3,6 +3,7 @@ import type { Collection } from 'mongodb';
 import type {
   ChatSessionRecord,
   ChatSessionRepository,
+  NodeRepository,
   Store,
   TokenRecord,
   TokenRepository,
@@ -14,6 +15,10 @@ import { UniqueViolationError } from '../port.js';
 type UserDoc = Omit<UserRecord, 'id'> & { _id: string };
 type TokenDoc = Omit<TokenRecord, 'tokenHash'> & { _id: string };
 type SessionDoc = Omit<ChatSessionRecord, 'sessionId'> & { _id: string };
+interface NodeDoc {
+  _id: string;
+  lastBeat: Date;
+}
 
 const fromUserDoc = ({ _id, ...rest }: UserDoc): UserRecord => ({ id: _id, ...rest });
 const fromTokenDoc = ({ _id, ...rest }: TokenDoc): TokenRecord => ({ tokenHash: _id, ...rest });
@@ -51,6 +56,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   const usersCol: Collection<UserDoc> = db.collection('users');
   const tokensCol: Collection<TokenDoc> = db.collection('auth_tokens');
   const sessionsCol: Collection<SessionDoc> = db.collection('chat_sessions');
+  const nodesCol: Collection<NodeDoc> = db.collection('nodes');
   await Promise.all([
     usersCol.createIndex({ usernameKey: 1 }, { unique: true, name: 'username_key_unique' }),
     usersCol.createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
@@ -133,6 +139,15 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
       );
       return res.modifiedCount;
     },
+    async closeOrphaned(staleBefore, at) {
+      const alive = await nodesCol.distinct('_id', { lastBeat: { $gte: staleBefore } });
+      const res = await sessionsCol.updateMany(
+        { isActive: true, nodeId: { $nin: alive } },
+        { $set: { isActive: false, disconnectedAt: at } },
+      );
+      await nodesCol.deleteMany({ lastBeat: { $lt: staleBefore } });
+      return res.modifiedCount;
+    },
     async listActive(userId) {
       const filter = userId === undefined ? { isActive: true } : { isActive: true, userId };
       const docs = await sessionsCol.find(filter).sort({ connectedAt: 1 }).toArray();
@@ -144,11 +159,21 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
   };
 
+  const nodes: NodeRepository = {
+    async beat(nodeId, at) {
+      await nodesCol.updateOne({ _id: nodeId }, { $set: { lastBeat: at } }, { upsert: true });
+    },
+    async forget(nodeId) {
+      await nodesCol.deleteOne({ _id: nodeId });
+    },
+  };
+
   return {
     kind: 'mongodb',
     users,
     tokens,
     sessions,
+    nodes,
     async ping() {
       try {
         await db.command({ ping: 1 });
