@@ -27,7 +27,8 @@ it('stops a suite stuck in a blocking call at its budget, counts what finished, 
       summary[1] ?? '',
     );
   expect(stuck, summary.join('\n')).not.toBeNull();
-  // how long it had been running when it was stopped, not when it started
-  expect(Number(stuck?.[1])).toBeGreaterThanOrEqual(20);
+  // how long it had been running when it was stopped, not when it started (vitest can take 20 s or more
+  // of the 40 s budget to start on a busy machine, so only a few seconds are certain)
+  expect(Number(stuck?.[1])).toBeGreaterThanOrEqual(5);
   expect(summary.at(-1)).toBe('1 passed, 1 failed, 1 skipped');
 }, 90_000);

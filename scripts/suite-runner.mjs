@@ -72,6 +72,9 @@ export function createRunner({ root, results, env = process.env, stdio = 'inheri
     return ok;
   }
 
+  // Seconds a test in a progress file has been running (the file records when it started).
+  const runningFor = (t) => Math.round((Date.now() - t.since) / 1000);
+
   /** `vitest run` with `args`, counted from its JSON report, or from its progress file if it overran. */
   async function vitestSuite(name, args, budget, options = {}) {
     console.log(`\n=== suite: ${name}`);
@@ -111,8 +114,7 @@ export function createRunner({ root, results, env = process.env, stdio = 'inheri
     const p = readJson(progress);
     if (timedOut && p && options.rerunAfterHang) {
       // A suite known to hit a native deadlock now and then (see the caller) runs once more, and says so.
-      const now = Date.now();
-      const stuck = p.running.map((t) => `${t.name} (${Math.round((now - t.since) / 1000)}s)`);
+      const stuck = p.running.map((t) => `${t.name} (${runningFor(t)}s)`);
       console.log(
         `\n=== suite ${name} hung (${stuck.join('; ') || 'no test running'}): running it again`,
       );
@@ -133,10 +135,7 @@ export function createRunner({ root, results, env = process.env, stdio = 'inheri
     lines.push(
       `suite ${name}: ${p.passed} passed, ${p.failed + hung} failed, ${p.skipped} skipped (${seconds}s, ${why})`,
     );
-    const now = Date.now();
-    for (const t of p.running) {
-      lines.push(`  still running after ${Math.round((now - t.since) / 1000)}s: ${t.name}`);
-    }
+    for (const t of p.running) lines.push(`  still running after ${runningFor(t)}s: ${t.name}`);
   }
 
   /**

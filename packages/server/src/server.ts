@@ -42,9 +42,9 @@ export interface StartOptions {
 const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** How often each node records its heartbeat in the store, and looks for nodes that stopped, ms. */
-export const NODE_BEAT_MS = 5_000;
+const NODE_BEAT_MS = 5_000;
 /** A node whose last heartbeat is older than this is gone: its open sessions are closed, ms. */
-export const NODE_STALE_MS = 15_000;
+const NODE_STALE_MS = 15_000;
 
 /**
  * Opens the store, builds the app, attaches Socket.IO and listens. Sessions this node left open (after a
