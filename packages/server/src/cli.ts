@@ -1,7 +1,41 @@
 #!/usr/bin/env node
+import { availableParallelism } from 'node:os';
+import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
+import { setupWorker } from '@socket.io/sticky';
+import { announceReady, isWorker, runPrimary } from './cluster/workers.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { Config } from './config.js';
 import type { RunningServer } from './server.js';
 import { startServer } from './server.js';
+
+const USAGE =
+  'usage: p2pchat-server [--workers N|auto]   (configuration from environment variables)';
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`p2pchat-server: ${message}\n`);
+  process.exit(code);
+}
+
+/** `--workers N` (or `--workers=N`, `auto` for one per core); 0 when absent. */
+function workersFrom(argv: readonly string[]): number {
+  let workers = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const value =
+      arg === '--workers' ? argv[++i] : arg.startsWith('--workers=') ? arg.slice(10) : null;
+    if (value === null) fail(`unknown argument "${arg}"\n${USAGE}`, 64);
+    if (value === 'auto') workers = availableParallelism();
+    else if (
+      value !== undefined &&
+      /^\d+$/.test(value) &&
+      Number(value) >= 1 &&
+      Number(value) <= 256
+    )
+      workers = Number(value);
+    else fail(`--workers needs a number from 1 to 256, or auto\n${USAGE}`, 64);
+  }
+  return workers;
+}
 
 // The `p2pchat-server` command: configuration from the environment, graceful stop on SIGTERM or SIGINT.
 async function main(): Promise<void> {
@@ -9,29 +43,80 @@ async function main(): Promise<void> {
   try {
     config = loadConfig(process.env);
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`p2pchat-server: ${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
+    if (err instanceof ConfigError) fail(err.message, 78); // EX_CONFIG
     throw err;
   }
+  if (isWorker()) return runWorker(config);
+  const workers = workersFrom(process.argv.slice(2));
+  if (workers > 0) return runWorkers(config, workers);
 
-  // Signal handlers go in before anything else, so a stop that arrives during start-up is never lost
-  // (without a handler, the default action would kill the process mid-write).
+  const stopper = stopOn(['SIGTERM', 'SIGINT']);
+  const server = await startServer(config);
+  process.stderr.write(`p2pchat-server listening on ${server.url} (store: ${server.store.kind})\n`);
+  if (config.demoPage) process.stderr.write(`p2pchat-server: demo page at ${server.url}/\n`);
+  stopper.serving(server);
+}
+
+/**
+ * Signal handlers go in before anything else, so a stop that arrives during start-up is never lost (without
+ * a handler, the default action would kill the process mid-write); the server stops once it is serving.
+ */
+function stopOn(signals: NodeJS.Signals[]): { serving(server: RunningServer): void } {
   const running: { server?: RunningServer; stopRequested?: string } = {};
   const stop = (signal: string) => {
     if (running.stopRequested) return;
     running.stopRequested = signal;
     if (running.server) shutDown(running.server, signal);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  for (const signal of signals) process.on(signal, () => stop(signal));
+  return {
+    serving(server) {
+      running.server = server;
+      if (running.stopRequested) shutDown(server, running.stopRequested);
+    },
+  };
+}
 
-  const server = await startServer(config);
-  running.server = server;
-  process.stderr.write(`p2pchat-server listening on ${server.url} (store: ${server.store.kind})\n`);
-  if (config.demoPage) process.stderr.write(`p2pchat-server: demo page at ${server.url}/\n`);
-  if (running.stopRequested) shutDown(server, running.stopRequested);
+/** The primary of `--workers N`: holds the port, starts the workers, restarts one that dies. */
+async function runWorkers(config: Config, workers: number): Promise<void> {
+  const log = (line: string) => process.stderr.write(`p2pchat-server: ${line}\n`);
+  const running: { stop?: () => void; stopRequested?: NodeJS.Signals } = {};
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (running.stopRequested) return;
+    running.stopRequested = signal;
+    running.stop?.();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  const primary = await runPrimary(config, workers, log);
+  running.stop = () => {
+    log(`${running.stopRequested}: stopping ${workers} workers`);
+    primary.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.stderr.write(
+    `p2pchat-server listening on ${primary.url} (store: ${config.mongodbUri ? 'mongodb' : 'embedded'}, ${workers} workers)\n`,
+  );
+  if (config.demoPage) log(`demo page at ${primary.url}/`);
+  if (running.stopRequested) running.stop();
+}
+
+/** One worker of `--workers N`: the whole server, on connections its primary hands over. */
+async function runWorker(config: Config): Promise<void> {
+  const stopper = stopOn(['SIGTERM']);
+  // Ctrl-C reaches the whole process group; the primary forwards the stop, so the worker waits for it.
+  process.on('SIGINT', () => undefined);
+  const server = await startServer(config, {
+    listen: false,
+    ...(config.redisUrl
+      ? {}
+      : { cluster: { adapter: createClusterAdapter() }, rateLimits: { kind: 'workers' } }),
+  });
+  setupWorker(server.realtime.io as never);
+  announceReady();
+  stopper.serving(server);
 }
 
 function shutDown(server: RunningServer, signal: string): void {

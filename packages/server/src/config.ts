@@ -86,6 +86,10 @@ const EnvSchema = z
       .string()
       .regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')
       .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')
+      .optional(),
     CORS_ORIGINS: OriginList.default([]),
     STUN_URLS: urlList('STUN_URLS', ['stun', 'stuns']).default(['stun:stun.l.google.com:19302']),
     TURN_URLS: urlList('TURN_URLS', ['turn', 'turns']).default([]),
@@ -139,6 +143,12 @@ export interface Config {
   /** Absolute path of the embedded store's folder. */
   dataDir: string;
   mongodbUri: string | undefined;
+  /**
+   * Redis shared by every node of a cluster: Socket.IO's Redis adapter carries signals and presence between
+   * nodes, and the auth rate limits are counted there. Unset: this process is the only node (or one of the
+   * `--workers` of one machine).
+   */
+  redisUrl: string | undefined;
   /** Origins allowed to call the API and open sockets, besides the server's own; `*` allows any. */
   corsOrigins: string[];
   stunUrls: string[];
@@ -207,6 +217,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
     mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
     corsOrigins: e.CORS_ORIGINS,
     stunUrls: e.STUN_URLS,
     turnUrls: e.TURN_URLS,

@@ -7,11 +7,12 @@ import type { Config } from './config.js';
 import { AccountService } from './domain/accounts.js';
 import { createPasswordHasher } from './domain/passwords.js';
 import { AuthRateLimiter } from './domain/rate-limits.js';
+import type { RateLimitBackend } from './domain/rate-limits.js';
 import { createOriginPolicy } from './http/origins.js';
 import { createLogger } from './log.js';
 import type { Logger } from './log.js';
 import { DEFAULT_REALTIME_OPTIONS, attachRealtime } from './sockets/realtime.js';
-import type { Realtime, RealtimeOptions } from './sockets/realtime.js';
+import type { Realtime, RealtimeCluster, RealtimeOptions } from './sockets/realtime.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/port.js';
 
@@ -37,14 +38,26 @@ export interface StartOptions {
   store?: Store;
   /** Realtime limits other than the defaults (signal rate, shutdown batch). */
   realtime?: Partial<RealtimeOptions>;
+  /**
+   * The other nodes, when not over Redis (`config.redisUrl` wins): the workers of `--workers N` pass the
+   * cluster adapter here.
+   */
+  cluster?: RealtimeCluster;
+  /** Where auth rate limits are counted when not in Redis (default: this process's memory). */
+  rateLimits?: RateLimitBackend;
+  /**
+   * Listen on `config.port` (default true). False for a `--workers` worker: its primary holds the port and
+   * hands it the connections.
+   */
+  listen?: boolean;
 }
 
 const TOKEN_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** How often each node records its heartbeat in the store, and looks for nodes that stopped, ms. */
-const NODE_BEAT_MS = 5_000;
+const NODE_BEAT_MS = 3_000;
 /** A node whose last heartbeat is older than this is gone: its open sessions are closed, ms. */
-const NODE_STALE_MS = 15_000;
+const NODE_STALE_MS = 10_000;
 
 /**
  * Opens the store, builds the app, attaches Socket.IO and listens. Sessions this node left open (after a
@@ -76,10 +89,18 @@ export async function startServer(
       'closed sessions left open by processes that stopped',
     );
 
+  // The Redis client is loaded only when a cluster uses it.
+  const redis = config.redisUrl
+    ? await (await import('./cluster/redis.js')).connectRedis(config.redisUrl, logger)
+    : undefined;
+  const cluster = redis?.cluster ?? options.cluster;
   const accounts = new AccountService(
     store,
     createPasswordHasher(),
-    new AuthRateLimiter({ perIp: config.authRateLimitIp, perAccount: config.authRateLimitAccount }),
+    new AuthRateLimiter(
+      { perIp: config.authRateLimitIp, perAccount: config.authRateLimitAccount },
+      redis ? { kind: 'redis', client: redis.commands } : options.rateLimits,
+    ),
     { tokenTtl: config.tokenTtl, rememberTtl: config.rememberTtl },
   );
   let accepting = true;
@@ -108,6 +129,7 @@ export async function startServer(
       trustProxy: config.trustProxy,
       nodeId: config.nodeId,
       isAccepting,
+      ...(cluster ? { cluster } : {}),
     },
     {
       ...DEFAULT_REALTIME_OPTIONS,
@@ -116,14 +138,16 @@ export async function startServer(
     },
   );
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  if (options.listen !== false) {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const { port } = httpServer.address() as AddressInfo;
+  }
+  const port = options.listen === false ? config.port : (httpServer.address() as AddressInfo).port;
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
 
@@ -158,11 +182,20 @@ export async function startServer(
         .forget(config.nodeId)
         .catch((err: unknown) => logger.warn({ err }, 'could not remove the node record'));
       await store.close();
+      await redis?.close();
       logger.info('server stopped');
     })();
     return closing;
   };
 
-  logger.info({ url, store: store.kind, nodeId: config.nodeId }, 'server listening');
+  logger.info(
+    {
+      url,
+      store: store.kind,
+      nodeId: config.nodeId,
+      cluster: redis ? 'redis' : options.cluster ? 'workers' : 'none',
+    },
+    'server listening',
+  );
   return { url, port, httpServer, store, accounts, realtime, logger, close };
 }

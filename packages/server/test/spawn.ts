@@ -15,10 +15,13 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts the built CLI with `env` and resolves once it prints its URL. */
-export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts the built CLI with `env` (and `args`) and resolves once it prints its URL. */
+export function spawnServer(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): Promise<ServerProcess> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm build" before these tests`);
-  const child = spawn(process.execPath, [CLI], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', STUN_URLS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

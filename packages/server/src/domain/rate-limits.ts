@@ -1,5 +1,20 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterCluster,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from './errors.js';
+
+/**
+ * Where the counts live: this process's memory; Redis, shared by every node (with memory as the insurance
+ * while Redis is down, so limits still hold on each node); or the primary of a `node:cluster`, shared by its
+ * workers.
+ */
+export type RateLimitBackend =
+  { kind: 'memory' } | { kind: 'redis'; client: Redis } | { kind: 'workers' };
 
 /** How many attempts each key may make in one window. */
 export interface AuthRateLimitOptions {
@@ -21,24 +36,45 @@ function limited(res: unknown): never {
   throw res instanceof RateLimiterRes ? rateLimited(res.msBeforeNext) : res;
 }
 
+function limiter(
+  backend: RateLimitBackend,
+  keyPrefix: string,
+  points: number,
+  duration: number,
+): RateLimiterAbstract {
+  const memory = () => new RateLimiterMemory({ keyPrefix, points, duration });
+  switch (backend.kind) {
+    case 'memory':
+      return memory();
+    case 'redis':
+      return new RateLimiterRedis({
+        storeClient: backend.client,
+        keyPrefix: `p2pchat:${keyPrefix}`,
+        points,
+        duration,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: memory(),
+      });
+    case 'workers':
+      return new RateLimiterCluster({ keyPrefix, points, duration, timeoutMs: 3_000 });
+  }
+}
+
 /**
- * Rate limits for login and register, kept in this process's memory: every attempt counts against the IP;
- * failed logins count against the account, whether it exists or not, so the limit reveals nothing.
+ * Rate limits for login and register: every attempt counts against the IP; failed logins count against the
+ * account, whether it exists or not, so the limit reveals nothing. Counted where `backend` says, so several
+ * nodes share one count.
  */
 export class AuthRateLimiter {
-  private readonly ip: RateLimiterMemory;
-  private readonly account: RateLimiterMemory;
+  private readonly ip: RateLimiterAbstract;
+  private readonly account: RateLimiterAbstract;
   private readonly perAccount: number;
 
-  constructor(options: AuthRateLimitOptions) {
+  constructor(options: AuthRateLimitOptions, backend: RateLimitBackend = { kind: 'memory' }) {
     this.perAccount = options.perAccount;
     const duration = options.windowSeconds ?? 15 * 60;
-    this.ip = new RateLimiterMemory({ keyPrefix: 'auth-ip', points: options.perIp, duration });
-    this.account = new RateLimiterMemory({
-      keyPrefix: 'auth-account',
-      points: options.perAccount,
-      duration,
-    });
+    this.ip = limiter(backend, 'auth-ip', options.perIp, duration);
+    this.account = limiter(backend, 'auth-account', options.perAccount, duration);
   }
 
   /** Counts one attempt from `ip`; throws `RATE_LIMITED` past the limit. */

@@ -6,7 +6,7 @@ import { AppError } from '../domain/errors.js';
 import { toPublicUser } from '../domain/views.js';
 import type { OriginPolicy } from '../http/origins.js';
 import type { Logger } from '../log.js';
-import type { PresenceRoster } from './presence-roster.js';
+import type { ClusterRoster } from './cluster-roster.js';
 import type { RealtimeSocket } from './types.js';
 
 /** An error a handshake fails with; the client reads `err.data.code` in `connect_error`. */
@@ -53,7 +53,7 @@ export interface HandshakeOptions {
  */
 export function authenticateHandshake(
   accounts: AccountService,
-  roster: PresenceRoster,
+  roster: ClusterRoster,
   logger: Logger,
   options: HandshakeOptions,
 ) {

@@ -1,5 +1,5 @@
 import type { PresenceChanges } from '@p2pchat/sdk/protocol';
-import type { PresenceRoster } from './presence-roster.js';
+import type { ClusterRoster } from './cluster-roster.js';
 import type { RealtimeServer } from './types.js';
 
 /** How often presence goes out at most, ms: the floor, and the most it stretches to on a busy node. */
@@ -22,7 +22,7 @@ export class PresenceFeed {
 
   constructor(
     private readonly io: RealtimeServer,
-    private readonly roster: PresenceRoster,
+    private readonly roster: ClusterRoster,
   ) {}
 
   /** The user's presence changed. */
@@ -45,7 +45,7 @@ export class PresenceFeed {
     if (this.awaitingSnapshot.size > 0) {
       const to = [...this.awaitingSnapshot];
       this.awaitingSnapshot.clear();
-      this.io.to(to).emit('presence:snapshot', this.roster.snapshot());
+      this.io.local.to(to).emit('presence:snapshot', this.roster.snapshot());
     }
     if (this.dirty.size === 0) return;
     const changes: PresenceChanges = { users: [], offline: [] };
@@ -55,7 +55,8 @@ export class PresenceFeed {
       else changes.offline.push(id);
     }
     this.dirty.clear();
-    this.io.emit('presence:changes', changes);
+    // Every node tells its own clients (`local`): a change is never sent twice over the adapter.
+    this.io.local.emit('presence:changes', changes);
   }
 
   /** Stops the timer (the server is closing). */

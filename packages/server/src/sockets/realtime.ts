@@ -2,13 +2,17 @@ import type { Server as HttpServer } from 'node:http';
 import { MAX_SIGNAL_BYTES, PROTOCOL_VERSION } from '@p2pchat/sdk/protocol';
 import type { SessionEndReason } from '@p2pchat/sdk/protocol';
 import { Server } from 'socket.io';
+import type { ServerOptions } from 'socket.io';
 import type { AccountService } from '../domain/accounts.js';
 import type { OriginPolicy } from '../http/origins.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/port.js';
 import { allowRequest, authenticateHandshake } from './handshake.js';
+import { ClusterLink } from './cluster-link.js';
+import type { ClusterTimings } from './cluster-link.js';
+import { ClusterRoster } from './cluster-roster.js';
 import { PresenceFeed } from './presence-feed.js';
-import { PresenceRoster } from './presence-roster.js';
+import type { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
 import { relaySignals } from './signal-relay.js';
 import type { RealtimeServer, RealtimeSocket } from './types.js';
@@ -22,6 +26,17 @@ export interface RealtimeDeps {
   trustProxy: number;
   nodeId: string;
   isAccepting: () => boolean;
+  /** Other server nodes to share presence, signals and account events with (absent: this node is alone). */
+  cluster?: RealtimeCluster;
+}
+
+/** How this node reaches the others. */
+export interface RealtimeCluster {
+  /** The Socket.IO adapter that carries messages between nodes (Redis, or node:cluster IPC). */
+  adapter: NonNullable<Partial<ServerOptions>['adapter']>;
+  /** Whether the other nodes can be reached now (false while Redis is down). */
+  canSend?: () => boolean;
+  timings?: ClusterTimings;
 }
 
 /** Tunables of the realtime layer. */
@@ -43,7 +58,8 @@ export const DEFAULT_REALTIME_OPTIONS: RealtimeOptions = {
 /** The realtime layer attached to an HTTP server. */
 export interface Realtime {
   readonly io: RealtimeServer;
-  readonly roster: PresenceRoster;
+  /** Who is online on every node. */
+  readonly roster: ClusterRoster;
   /** Ends every session in batches, records them closed, and closes Socket.IO and the HTTP server. */
   close(): Promise<void>;
 }
@@ -70,6 +86,7 @@ export function attachRealtime(
   const { accounts, store, logger } = deps;
   const io: RealtimeServer = new Server(httpServer, {
     serveClient: false,
+    ...(deps.cluster ? { adapter: deps.cluster.adapter } : {}),
     // Room for the largest signal and its framing; larger packets close the connection.
     maxHttpBufferSize: MAX_SIGNAL_BYTES * 2,
     // A vanished client (network lost, laptop closed) goes offline within about 15 seconds.
@@ -82,7 +99,7 @@ export function attachRealtime(
       credentials: false,
     },
   });
-  const roster = new PresenceRoster();
+  const roster = new ClusterRoster();
   const feed = new PresenceFeed(io, roster);
   const socketsByToken = new Map<string, Set<RealtimeSocket>>();
   // Store writes still under way; shutdown waits for them before closing the store.
@@ -100,6 +117,35 @@ export function attachRealtime(
     // Socket.IO client reconnects by itself after a transport close, never after a server disconnect.
     if (reason === 'server-shutdown') socket.conn.close();
     else socket.disconnect(true);
+  };
+
+  const onRevoked = (tokenHash: string) => {
+    for (const socket of [...(socketsByToken.get(tokenHash) ?? [])]) end(socket, 'logout');
+  };
+  const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
+    if (roster.updateUser(user)) feed.changed(user.id);
+  };
+  const link =
+    deps.cluster &&
+    new ClusterLink(
+      io,
+      roster,
+      deps.nodeId,
+      {
+        presenceChanged: (ids) => {
+          for (const id of ids) feed.changed(id);
+        },
+        tokenRevoked: onRevoked,
+        profileUpdated: onProfile,
+      },
+      logger,
+      deps.cluster.canSend,
+      deps.cluster.timings,
+    );
+  // A local session came or went: this node's clients and the other nodes hear of it.
+  const changed = (userId: string) => {
+    feed.changed(userId);
+    link?.localChanged(userId);
   };
 
   io.use(
@@ -124,7 +170,7 @@ export function attachRealtime(
       if (CLIENT_EVENTS.has(event)) next();
     });
 
-    roster.add(user, socket.id);
+    roster.local.add(user, socket.id);
     let tokenSockets = socketsByToken.get(tokenHash);
     if (!tokenSockets) socketsByToken.set(tokenHash, (tokenSockets = new Set()));
     tokenSockets.add(socket);
@@ -156,27 +202,30 @@ export function attachRealtime(
     socket.emit('session', { user, sessionId: socket.id, protocolVersion: PROTOCOL_VERSION });
     // the roster comes with the next presence batch (right away on a quiet server)
     feed.snapshotFor(socket.id);
-    feed.changed(user.id);
+    changed(user.id);
     logger.info({ userId: user.id, sessionId: socket.id }, 'session opened');
 
     socket.on('disconnect', (reason) => {
       clearTimeout(expiry);
       tokenSockets.delete(socket);
       if (tokenSockets.size === 0) socketsByToken.delete(tokenHash);
-      if (roster.remove(user.id, socket.id)) feed.changed(user.id);
+      if (roster.local.remove(user.id, socket.id)) changed(user.id);
       track(store.sessions.close(socket.id, new Date()), 'closing the session');
       logger.info({ userId: user.id, sessionId: socket.id, reason }, 'session closed');
     });
   });
 
-  const onRevoked = (tokenHash: string) => {
-    for (const socket of [...(socketsByToken.get(tokenHash) ?? [])]) end(socket, 'logout');
+  // Account events raised on this node: acted on here, and passed on to the other nodes.
+  const revokedHere = (tokenHash: string) => {
+    onRevoked(tokenHash);
+    link?.tokenRevoked(tokenHash);
   };
-  const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
-    if (roster.updateUser(user)) feed.changed(user.id);
+  const profileHere = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
+    onProfile(user);
+    link?.profileUpdated(user);
   };
-  accounts.on('token:revoked', onRevoked);
-  accounts.on('profile:updated', onProfile);
+  accounts.on('token:revoked', revokedHere);
+  accounts.on('profile:updated', profileHere);
 
   let closing: Promise<void> | null = null;
   return {
@@ -184,9 +233,10 @@ export function attachRealtime(
     roster,
     close() {
       closing ??= (async () => {
-        accounts.off('token:revoked', onRevoked);
-        accounts.off('profile:updated', onProfile);
+        accounts.off('token:revoked', revokedHere);
+        accounts.off('profile:updated', profileHere);
         feed.close(); // the people leaving now need not hear of each other
+        link?.close(); // the other nodes drop this node's users at once
         const sockets = [...io.sockets.sockets.values()];
         for (let i = 0; i < sockets.length; i += options.shutdownBatch) {
           for (const socket of sockets.slice(i, i + options.shutdownBatch)) {

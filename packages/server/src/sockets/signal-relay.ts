@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer';
 import { MAX_SIGNAL_BYTES, parseSignalRequest, TokenBucket } from '@p2pchat/sdk/protocol';
 import type { Ack, ErrorCode, RelayedSignal } from '@p2pchat/sdk/protocol';
 import type { Logger } from '../log.js';
-import type { PresenceRoster } from './presence-roster.js';
+import type { ClusterRoster } from './cluster-roster.js';
 import type { RealtimeServer, RealtimeSocket } from './types.js';
 
 /** Per-socket signal limits. */
@@ -38,7 +38,7 @@ function serializedBytes(payload: unknown): number {
 export function relaySignals(
   io: RealtimeServer,
   socket: RealtimeSocket,
-  roster: PresenceRoster,
+  roster: ClusterRoster,
   logger: Logger,
   limits: SignalLimits,
   onAbuse: () => void,
@@ -85,12 +85,19 @@ export function relaySignals(
       from: { userId: me.id, username: me.username, sessionId: socket.id },
       ...(toSession ? { toSession } : {}),
     } as RelayedSignal;
-    // Straight to each target socket: cheaper than a room broadcast, and every session is on this node.
+    // Straight to each target socket on this node (cheaper than a room broadcast); through the adapter to
+    // the sessions on other nodes, each of which is in a room of its own id.
     const sockets = io.sockets.sockets;
-    if (toSession) sockets.get(toSession)?.emit('signal', relayed);
-    else
-      for (const id of roster.sessionsOf(to))
+    if (toSession) {
+      const target = sockets.get(toSession);
+      if (target) target.emit('signal', relayed);
+      else io.to(toSession).emit('signal', relayed);
+    } else {
+      for (const id of roster.local.sessionsOf(to))
         if (id !== socket.id) sockets.get(id)?.emit('signal', relayed);
+      const remote = roster.remoteSessionsOf(to);
+      if (remote.length > 0) io.to(remote).emit('signal', relayed);
+    }
     logger.debug({ from: me.id, to, toSession, type: body.type }, 'signal relayed');
     reply({ ok: true });
   });
