@@ -45,7 +45,8 @@ export async function startRedis() {
       const deadline = Date.now() + 10_000;
       while (!/Ready to accept connections/.test(log.slice(from))) {
         if (proc.exitCode !== null) throw new Error(`redis-server exited: ${log.slice(-2000)}`);
-        if (Date.now() > deadline) throw new Error(`redis-server did not start: ${log.slice(-2000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`redis-server did not start: ${log.slice(-2000)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },
