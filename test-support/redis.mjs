@@ -2,22 +2,11 @@
 // installed by .ci/run on Debian). Each test file starts its own on a free port; a test may kill it (an
 // outage) and start it again on the same port.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './ports.mjs';
 
 /** Whether redis-server is installed here. */
 export function hasRedis() {
   return spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts redis-server on a free loopback port; resolves once it accepts connections. */

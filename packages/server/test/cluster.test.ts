@@ -165,6 +165,25 @@ describe.skipIf(skip)('three server processes on Redis', () => {
       expect(await s.next('session:ended', undefined, 3000)).toEqual({ reason: 'logout' });
   });
 
+  it('show a profile changed on one node to watchers on the others, whether or not its owner is on that node', async () => {
+    const gina = await registered(a, 'gina');
+    const watcher = await registered(a, 'watch');
+    await client(b.url, gina.token); // gina's only session is on B; she edits her profile through A
+    const w = await client(c.url, watcher.token);
+    await until('C sees gina', () => roster(w).has(gina.user.id));
+    const res = await call(
+      a,
+      'PATCH',
+      '/api/profile',
+      { status: 'On a train' },
+      { token: gina.token },
+    );
+    expect(res.status).toBe(200);
+    await w.next<PresenceChanges>('presence:changes', (ch) =>
+      ch.users.some((e) => e.user.id === gina.user.id && e.user.status === 'On a train'),
+    );
+  });
+
   it('cap sessions per user across nodes', async () => {
     const dave = await registered(a, 'dave');
     await client(a.url, dave.token);
