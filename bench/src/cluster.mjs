@@ -163,8 +163,15 @@ function client(url, user, onSignal) {
   });
   socket.on('signal', onSignal);
   return new Promise((resolve, reject) => {
-    socket.once('session', () => resolve(socket));
-    socket.once('connect_error', reject);
+    const t = setTimeout(() => reject(new Error('no session within 20 s')), 20_000);
+    socket.once('session', () => {
+      clearTimeout(t);
+      resolve(socket);
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(t);
+      reject(err);
+    });
   });
 }
 

@@ -105,8 +105,19 @@ async function socketIoClient(id, auth, onSignal) {
   });
   socket.on('signal', (s) => onSignal(s.type === 'offer' ? s.data.sdp : s.data.candidate));
   await new Promise((resolve, reject) => {
-    socket.once('session', resolve);
-    socket.once('connect_error', reject);
+    // a client that is never let in within 20 s counts as failed (and is closed), rather than hanging
+    const t = setTimeout(() => {
+      socket.disconnect();
+      reject(new Error('no session within 20 s'));
+    }, 20_000);
+    socket.once('session', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    socket.once('connect_error', (err) => {
+      clearTimeout(t);
+      reject(err);
+    });
   });
   socket.on('disconnect', () => (dropped += 1));
   return {

@@ -3,6 +3,7 @@ import express from 'express';
 import type { Express, RequestHandler } from 'express';
 import helmet from 'helmet';
 import { MAX_REST_BODY_BYTES, RestPath } from '@p2pchat/sdk/protocol';
+import { jsonBodies } from './http/bodies.js';
 import type { AccountService } from './domain/accounts.js';
 import { AppError } from './domain/errors.js';
 import type { IceOptions } from './domain/ice.js';
@@ -92,8 +93,7 @@ export function createApp(deps: AppDeps): Express {
       exposedHeaders: ['Retry-After'],
       maxAge: 600,
     }),
-    // Every body is read as JSON whatever its Content-Type, so no body slips past the size limit.
-    express.json({ limit: MAX_REST_BODY_BYTES, strict: true, type: () => true }),
+    ...jsonBodies(MAX_REST_BODY_BYTES),
     apiRoutes(deps.accounts, deps.ice),
   );
 

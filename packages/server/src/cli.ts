@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { setupWorker } from '@socket.io/sticky';
 import { announceReady, isWorker, runPrimary } from './cluster/workers.js';
@@ -90,6 +91,7 @@ async function runWorkers(config: Config, workers: number): Promise<void> {
   process.on('SIGINT', () => onSignal('SIGINT'));
   const primary = await runPrimary(config, workers, log);
   running.stop = () => {
+    startStopWatchdog(STOP_BOUND_MS + 5_000); // the workers' own bound, and the primary's after it
     log(`${running.stopRequested}: stopping ${workers} workers`);
     primary.stop().then(
       () => process.exit(0),
@@ -119,10 +121,28 @@ async function runWorker(config: Config): Promise<void> {
   stopper.serving(server);
 }
 
+/** How long a stop may take before the process is ended anyway, ms (README, docs/deploy.md). */
+const STOP_BOUND_MS = 10_000;
+
+/**
+ * The last resort of a stop: a thread of its own that kills the process if it is still alive shortly after
+ * the bound, whatever the main thread is stuck in (a synchronous write to a pipe nobody reads, a native call
+ * that never returns), since a timer on the main thread cannot fire while it is stuck.
+ */
+function startStopWatchdog(afterMs: number): void {
+  const worker = new Worker(
+    `const { pid, ms } = require('node:worker_threads').workerData;
+     setTimeout(() => process.kill(pid, 'SIGKILL'), ms);`,
+    { eval: true, workerData: { pid: process.pid, ms: afterMs } },
+  );
+  worker.unref();
+}
+
 function shutDown(server: RunningServer, signal: string): void {
+  startStopWatchdog(STOP_BOUND_MS + 2_000);
   server.logger.info({ signal }, 'shutting down');
-  const force = setTimeout(() => process.exit(1), 10_000);
-  force.unref();
+  // Not unref'd: the stop ends here at the latest, even if whatever it waits for keeps the loop alive.
+  setTimeout(() => process.exit(1), STOP_BOUND_MS);
   server.close().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -21,7 +21,14 @@ const REDACT = [
   'auth.token',
 ];
 
-/** The server's structured logger (JSON lines on stdout); secrets are redacted. */
+/** Log bytes held while stdout cannot take them (a slow or stuck reader); past this, lines are dropped. */
+const MAX_PENDING_LOG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The server's structured logger (JSON lines on stdout); secrets are redacted. Lines are written
+ * asynchronously, so a reader that stops reading (a full pipe) never blocks the server: it goes on serving,
+ * holds up to 16 MiB of lines, drops the rest, and still stops on SIGTERM.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
@@ -29,6 +36,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       base: { service: 'p2pchat-server' },
       redact: { paths: REDACT, censor: '[redacted]' },
     },
-    destination,
+    destination ?? pino.destination({ dest: 1, sync: false, maxLength: MAX_PENDING_LOG_BYTES }),
   );
 }

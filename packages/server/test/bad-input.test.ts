@@ -100,8 +100,6 @@ describe('bad input', () => {
   it.each([
     ['truncated JSON', '{"email": "a@b.test", "password": ', 'application/json'],
     ['a JSON string', '"hello"', 'application/json'],
-    ['a form body', 'email=a%40b.test&password=password123', 'application/x-www-form-urlencoded'],
-    ['plain text', 'hello there', 'text/plain'],
     ['no body at all', '', 'application/json'],
     ['an unsupported charset', '{"a":1}', 'application/json; charset=utf-7'],
   ])('answers %s with 400 INVALID_PAYLOAD', async (_name, body, type) => {
@@ -110,6 +108,24 @@ describe('bad input', () => {
     });
     expectInvalid(res);
   });
+
+  it.each([
+    ['a form body', 'email=a%40b.test&password=password123', 'application/x-www-form-urlencoded'],
+    ['plain text', '{"email":"a@b.test","password":"password123"}', 'text/plain'],
+    ['multipart', '--x\r\n\r\n{}\r\n--x--', 'multipart/form-data; boundary=x'],
+    ['JSON with no type at all', '{"email":"a@b.test","password":"password123"}', ''],
+    ['a JSON look-alike type', '{"email":"a@b.test","password":"password123"}', 'text/json'],
+  ])(
+    'answers %s with 415 UNSUPPORTED_MEDIA_TYPE, before reading it, and closes the connection',
+    async (_name, body, type) => {
+      const res = await call(server, 'POST', '/api/login', body, {
+        headers: type ? { 'content-type': type } : { 'content-type': '' },
+      });
+      expect(res.status).toBe(415);
+      expect(res.body.error?.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(res.headers.get('connection')).toBe('close');
+    },
+  );
 
   it.each(['application/json', 'text/plain'])(
     'answers a 1 MB %s body with 413 PAYLOAD_TOO_LARGE',
@@ -166,4 +182,59 @@ describe('bad input', () => {
     expect(res.status).toBe(404);
     expect(res.body.error?.code).toBe('NOT_FOUND');
   });
+});
+
+describe('bodies that would make the server read on', () => {
+  /** Sends raw bytes and collects what comes back until the server closes the connection. */
+  async function raw(head: string, body: string, waitMs: number) {
+    const { connect } = await import('node:net');
+    const u = new URL(server.url);
+    const sock = connect(Number(u.port), u.hostname);
+    await new Promise((r) => sock.once('connect', r));
+    const t0 = Date.now();
+    let reply = '';
+    sock.on('data', (d: Buffer) => (reply += d.toString()));
+    sock.write(head + body);
+    const closed = await new Promise<boolean>((resolve) => {
+      const t = setTimeout(() => resolve(false), waitMs);
+      sock.once('close', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+    sock.destroy();
+    return { reply, closed, ms: Date.now() - t0 };
+  }
+  const post = (length: number | 'chunked', type = 'application/json') =>
+    `POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\n${length === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`}\r\n\r\n`;
+
+  it.each([
+    ['a declared 10 MB JSON body', post(10 * 1024 * 1024), '{"email":', '413'],
+    ['a declared 10 MB text body', post(10 * 1024 * 1024, 'text/plain'), 'hello', '413'],
+    [
+      'a chunked body past the limit',
+      post('chunked'),
+      `4000\r\n${'x'.repeat(0x4000)}\r\n4000\r\n${'x'.repeat(0x4000)}\r\n`,
+      '413',
+    ],
+    [
+      'a form body of a declared 1 KB',
+      post(1024, 'application/x-www-form-urlencoded'),
+      'a=b',
+      '415',
+    ],
+  ])('refuses %s at once and closes the connection', async (_name, head, body, status) => {
+    const { reply, closed, ms } = await raw(head, body, 5000);
+    expect(reply).toMatch(new RegExp(`^HTTP/1.1 ${status} `));
+    expect(reply.toLowerCase()).toContain('connection: close');
+    expect(closed).toBe(true);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('closes a connection whose body never ends, with 408 REQUEST_TIMEOUT, after 10 s', async () => {
+    const { reply, closed } = await raw(post(1000), '{"email":', 20_000);
+    expect(reply).toMatch(/^HTTP\/1.1 408 /);
+    expect(reply).toContain('REQUEST_TIMEOUT');
+    expect(closed).toBe(true);
+  }, 30_000);
 });

@@ -9,6 +9,10 @@ export const ErrorCode = {
   INVALID_PAYLOAD: 'INVALID_PAYLOAD',
   /** The request body is larger than the server accepts. */
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** A request body that is not `application/json` (the only type the API reads). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The request body did not arrive in time; the connection is closed. */
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   /** A username or e-mail address is already taken. */
   CONFLICT: 'CONFLICT',
   /** Unknown account or wrong password (the two are indistinguishable on purpose). */

@@ -4,6 +4,8 @@ import type { ZodError } from 'zod';
 const STATUS: Record<ErrorCode, number> = {
   INVALID_PAYLOAD: 400,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   INVALID_CREDENTIALS: 401,
   ACCOUNT_DISABLED: 403,

@@ -35,11 +35,21 @@ function fromBodyParser(err: unknown): AppError | null {
   }
 }
 
+const CLOSE_AFTER = new Set<string>([
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'REQUEST_TIMEOUT',
+]);
+
 /** The last middleware: known errors become protocol errors; anything else is logged and answered 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const known = err instanceof AppError ? err : fromBodyParser(err);
     if (known) {
+      if (res.headersSent) return; // answered already (a body that timed out)
+      // A body refused for its size or type is not read on: the connection closes after the answer, so
+      // the client cannot make the server swallow the rest.
+      if (CLOSE_AFTER.has(known.code)) res.set('Connection', 'close');
       sendError(res, known);
       return;
     }

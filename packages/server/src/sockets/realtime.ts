@@ -11,6 +11,7 @@ import { allowRequest, authenticateHandshake } from './handshake.js';
 import { ClusterLink } from './cluster-link.js';
 import type { ClusterTimings } from './cluster-link.js';
 import { ClusterRoster } from './cluster-roster.js';
+import { atDeadline } from './deadline.js';
 import { PresenceFeed } from './presence-feed.js';
 import type { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
@@ -70,9 +71,6 @@ const CLIENT_EVENTS = new Set(['signal']);
 
 // How long shutdown waits for closed transports to finish before forcing the rest.
 const SHUTDOWN_DRAIN_MS = 2_000;
-
-// setTimeout holds at most a signed 32-bit number of milliseconds (about 24.8 days).
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Socket.IO on the app's HTTP server: handshake authentication and origin checks, per-user presence,
@@ -186,10 +184,7 @@ export function attachRealtime(
       }),
       'recording the session',
     );
-    const expiry = setTimeout(
-      () => end(socket, 'token-expired'),
-      Math.min(MAX_TIMER_MS, expiresAt.getTime() - Date.now()),
-    );
+    const cancelExpiry = atDeadline(expiresAt.getTime(), () => end(socket, 'token-expired'));
 
     relaySignals(io, socket, roster, logger, options.signals, () => {
       logger.warn(
@@ -206,7 +201,7 @@ export function attachRealtime(
     logger.info({ userId: user.id, sessionId: socket.id }, 'session opened');
 
     socket.on('disconnect', (reason) => {
-      clearTimeout(expiry);
+      cancelExpiry();
       tokenSockets.delete(socket);
       if (tokenSockets.size === 0) socketsByToken.delete(tokenHash);
       if (roster.local.remove(user.id, socket.id)) changed(user.id);
