@@ -126,6 +126,7 @@ type Unsubscribe = () => void;
 const FINAL_END_REASONS: ReadonlySet<SessionEndReason> = new Set([
   'logout',
   'token-expired',
+  'account-closed',
   'too-many-sessions',
 ]);
 
@@ -312,6 +313,18 @@ export class P2PClient {
       if (this.storeReady) await (await this.storeReady).clear();
     }
     await this.account.logout();
+  }
+
+  /**
+   * Deletes your account on the server, with your password entered again: your sessions everywhere end,
+   * and the username becomes free. The local history of this account (messages, contacts) is erased from
+   * this device too. Rejects with `INVALID_CREDENTIALS` for a wrong password, leaving everything as it was.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await this.account.deleteAccount(password);
+    this.disconnect();
+    this.reachPolicy.forgetAll();
+    if (this.storeReady) await (await this.storeReady).clear();
   }
 
   /** Every conversation in the local history, most recent activity first, with its last message and unread count. */
@@ -563,7 +576,8 @@ export class P2PClient {
     s.on('ended', (reason) => {
       this.emitter.emit('session:ended', reason);
       if (FINAL_END_REASONS.has(reason)) this.disconnect();
-      if (reason === 'logout' || reason === 'token-expired') this.account.forget();
+      if (reason === 'logout' || reason === 'token-expired' || reason === 'account-closed')
+        this.account.forget();
     });
     s.on('error', (err) => this.emitError(err));
   }

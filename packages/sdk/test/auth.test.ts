@@ -46,6 +46,29 @@ describe('accounts through the SDK', () => {
     expect(authEvents).toEqual([account.username, null, account.username, account.username]);
   });
 
+  it('deletes the account with the password: other tabs are told, and the username is free again', async () => {
+    const { client, user, account } = await onlineUser(h.url, 'del');
+    const otherTab = nodeClient(h.url);
+    await otherTab.login({ email: account.email, password: account.password });
+    await otherTab.connect();
+    await expect(client.deleteAccount('not-the-password')).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    expect((await client.profile()).id).toBe(user.id); // nothing happened
+    const ended = nextEvent(otherTab, 'session:ended');
+    await client.deleteAccount(account.password);
+    expect(await ended).toEqual(['account-closed']);
+    expect(client.user).toBeNull();
+    expect(otherTab.user).toBeNull(); // the other tab forgot the session too
+    await expect(otherTab.profile()).rejects.toMatchObject({ code: 'NOT_LOGGED_IN' });
+    await expect(
+      nodeClient(h.url).login({ email: account.email, password: account.password }),
+    ).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    const again = await nodeClient(h.url).register(account);
+    expect(again.id).not.toBe(user.id);
+    otherTab.disconnect();
+  });
+
   it('reads and updates the profile', async () => {
     const { client } = await onlineUser(h.url, 'prof');
     const updated = await client.updateProfile({ displayName: 'Prof. X', status: 'Teaching' });

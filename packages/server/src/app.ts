@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): Express {
       origin: (origin, cb) =>
         cb(null, origin !== undefined && deps.origins.allowsCrossOrigin(origin)),
       credentials: false,
-      methods: ['GET', 'POST', 'PUT', 'PATCH'],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type'],
       exposedHeaders: ['Retry-After'],
       maxAge: 600,

@@ -5,12 +5,19 @@ import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapte
 import { setupWorker } from '@socket.io/sticky';
 import { announceReady, isWorker, runPrimary } from './cluster/workers.js';
 import { ConfigError, loadConfig } from './config.js';
+import { AccountService } from './domain/accounts.js';
+import { createPasswordHasher } from './domain/passwords.js';
+import { AuthRateLimiter } from './domain/rate-limits.js';
+import { openStore } from './store/open-store.js';
 import type { Config } from './config.js';
 import type { RunningServer } from './server.js';
 import { startServer } from './server.js';
 
-const USAGE =
-  'usage: p2pchat-server [--workers N|auto]   (configuration from environment variables)';
+const USAGE = [
+  'usage: p2pchat-server [--workers N|auto]        start the server (configuration from environment variables)',
+  '       p2pchat-server disable-account <username or e-mail>',
+  '       p2pchat-server enable-account <username or e-mail>',
+].join('\n');
 
 function fail(message: string, code: number): never {
   process.stderr.write(`p2pchat-server: ${message}\n`);
@@ -48,6 +55,11 @@ async function main(): Promise<void> {
     throw err;
   }
   if (isWorker()) return runWorker(config);
+  const [command, who, ...rest] = process.argv.slice(2);
+  if (command === 'disable-account' || command === 'enable-account') {
+    if (!who || rest.length > 0) fail(`${command} needs one username or e-mail\n${USAGE}`, 64);
+    return setAccountActive(config, who, command === 'enable-account');
+  }
   const workers = workersFrom(process.argv.slice(2));
   if (workers > 0) return runWorkers(config, workers);
 
@@ -76,6 +88,30 @@ function stopOn(signals: NodeJS.Signals[]): { serving(server: RunningServer): vo
       if (running.stopRequested) shutDown(server, running.stopRequested);
     },
   };
+}
+
+/**
+ * `disable-account` / `enable-account`: the operator's switch (the original design's `is_active`). On the
+ * store the servers use; a disabled account cannot log in, and its sockets close on every running server
+ * within a few seconds (they look for revoked tokens in the store).
+ */
+async function setAccountActive(config: Config, who: string, active: boolean): Promise<void> {
+  const store = await openStore(config);
+  try {
+    const accounts = new AccountService(
+      store,
+      createPasswordHasher(),
+      new AuthRateLimiter({ perIp: 1, perAccount: 1 }),
+      { tokenTtl: config.tokenTtl, rememberTtl: config.rememberTtl },
+    );
+    const user = await accounts.setAccountActive(who, active);
+    if (!user) fail(`no account "${who}"`, 1);
+    process.stderr.write(
+      `p2pchat-server: ${active ? 'enabled' : 'disabled'} ${user.username} (${user.id})${active ? '' : '; its sessions end within a few seconds'}\n`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 /** The primary of `--workers N`: holds the port, starts the workers, restarts one that dies. */

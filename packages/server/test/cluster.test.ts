@@ -184,6 +184,24 @@ describe.skipIf(skip)('three server processes on Redis', () => {
     );
   });
 
+  it('close every socket of a deleted account on every node within a second', async () => {
+    const hal = await registered(a, 'hal');
+    const onB = await client(b.url, hal.token);
+    const onC = await client(c.url, hal.token);
+    const t0 = Date.now();
+    const res = await call(
+      a,
+      'DELETE',
+      '/api/profile',
+      { password: hal.password },
+      { token: hal.token },
+    );
+    expect(res.status).toBe(204);
+    for (const s of [onB, onC])
+      expect(await s.next('session:ended', undefined, 1000)).toEqual({ reason: 'account-closed' });
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+
   it('cap sessions per user across nodes', async () => {
     const dave = await registered(a, 'dave');
     await client(a.url, dave.token);

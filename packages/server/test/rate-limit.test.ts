@@ -27,7 +27,7 @@ describe('rate limits on login and register', () => {
     expect((await call(server, 'POST', '/api/register', newAccount())).status).toBe(429);
   });
 
-  it('locks an account after repeated wrong passwords, even for the right one, from any address', async () => {
+  it('stops an address that keeps failing on an account, even with the right password', async () => {
     server = await startTestServer({ AUTH_RATE_LIMIT_IP: '1000', AUTH_RATE_LIMIT_ACCOUNT: '3' });
     const a = await registered(server);
     const wrong = [];
@@ -98,4 +98,80 @@ describe('rate limits on login and register', () => {
     }
     expect(statuses).toEqual([201, 409, 409, 429]);
   });
+});
+
+describe('login limits cannot be used to lock the owner out', () => {
+  // Addresses come from X-Forwarded-For (TRUST_PROXY=1), as behind a proxy.
+  const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+  const attempt = (s: TestServer, email: string, password: string, ip: string) =>
+    call(s, 'POST', '/api/login', { email, password }, from(ip));
+
+  it.each([
+    ['one address failing past its limit', 1, 12],
+    ['many addresses failing once each, past the account’s ceiling', 25, 1],
+    ['many addresses failing three times each, past the ceiling', 10, 3],
+  ])('%s: the owner still logs in from their own address', async (_name, addresses, each) => {
+    server = await startTestServer({
+      TRUST_PROXY: '1',
+      AUTH_RATE_LIMIT_IP: '1000',
+      AUTH_RATE_LIMIT_ACCOUNT: '2', // per address; the ceiling for all addresses is 20
+    });
+    const owner = await registered(server);
+    for (let k = 0; k < addresses; k++)
+      for (let i = 0; i < each; i++)
+        await attempt(server, owner.email, 'guess-1234', `10.0.${k}.1`);
+    const res = await attempt(server, owner.email, owner.password, '192.0.2.7');
+    expect(res.status).toBe(200);
+  });
+
+  it('past the ceiling, refuses an address that has failed three times, and lets a fresh one guess once more', async () => {
+    server = await startTestServer({
+      TRUST_PROXY: '1',
+      AUTH_RATE_LIMIT_IP: '1000',
+      AUTH_RATE_LIMIT_ACCOUNT: '5', // per address; the ceiling for all addresses is 50
+    });
+    const owner = await registered(server);
+    // 17 addresses × 3 failures = 51, past the ceiling; each address is under its own limit of 5
+    for (let k = 0; k < 17; k++)
+      for (let i = 0; i < 3; i++) await attempt(server, owner.email, 'guess-1234', `10.0.${k}.1`);
+    await new Promise((r) => setTimeout(r, 1100)); // the 1 s wait after a third failure is over
+    const again = await attempt(server, owner.email, 'guess-1234', '10.0.16.1');
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(60); // until the window ends
+    expect((await attempt(server, owner.email, 'guess-1234', '10.9.0.1')).status).toBe(401);
+    expect((await attempt(server, owner.email, owner.password, '192.0.2.7')).status).toBe(200);
+  });
+
+  it('below the ceiling, the same address may go on after its wait', async () => {
+    server = await startTestServer({
+      TRUST_PROXY: '1',
+      AUTH_RATE_LIMIT_IP: '1000',
+      AUTH_RATE_LIMIT_ACCOUNT: '5',
+    });
+    const owner = await registered(server);
+    for (let i = 0; i < 3; i++) await attempt(server, owner.email, 'guess-1234', '10.0.0.1');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await attempt(server, owner.email, 'guess-1234', '10.0.0.1')).status).toBe(401);
+  });
+
+  it('makes an address wait longer after each failure past the third: 1 s, 2 s, 4 s', async () => {
+    server = await startTestServer({
+      TRUST_PROXY: '1',
+      AUTH_RATE_LIMIT_IP: '1000',
+      AUTH_RATE_LIMIT_ACCOUNT: '10',
+    });
+    const owner = await registered(server);
+    const ip = '10.7.0.1';
+    const waits: number[] = [];
+    for (let i = 0; i < 3; i++) await attempt(server, owner.email, 'guess-1234', ip);
+    for (let n = 0; n < 3; n++) {
+      const refused = await attempt(server, owner.email, 'guess-1234', ip);
+      expect(refused.status).toBe(429);
+      const wait = Number(refused.headers.get('retry-after'));
+      waits.push(wait);
+      await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+      expect((await attempt(server, owner.email, 'guess-1234', ip)).status).toBe(401);
+    }
+    expect(waits).toEqual([1, 2, 4]);
+  }, 20_000);
 });

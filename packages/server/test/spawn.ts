@@ -49,9 +49,10 @@ export function spawnServer(
 /** Runs the CLI to completion (for configurations that must stop it). */
 export function runCli(
   env: Record<string, string>,
+  args: readonly string[] = [],
 ): Promise<{ code: number | null; output: string }> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "pnpm build" before these tests`);
-  const child = spawn(process.execPath, [CLI], {
+  const child = spawn(process.execPath, [CLI, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -123,6 +123,77 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       expect(await store.tokens.find('unknown')).toBeNull();
     });
 
+    it("revokes all of one user's tokens at once, and lists what was revoked since a moment", async () => {
+      const [a, b] = [user(), user()];
+      await store.users.create(a);
+      await store.users.create(b);
+      const t0 = new Date(1_700_000_000_000);
+      const later = new Date(t0.getTime() + 86_400_000);
+      for (const [hash, userId] of [
+        ['a1', a.id],
+        ['a2', a.id],
+        ['b1', b.id],
+      ] as const)
+        await store.tokens.create({
+          tokenHash: hash,
+          userId,
+          createdAt: t0,
+          expiresAt: later,
+          revokedAt: null,
+        });
+      await store.tokens.revoke('a2', new Date(t0.getTime() + 1000)); // already revoked: not counted again
+      expect(await store.tokens.revokeAllForUser(a.id, new Date(t0.getTime() + 5000))).toBe(1);
+      expect((await store.tokens.find('a1'))?.revokedAt).toEqual(new Date(t0.getTime() + 5000));
+      expect((await store.tokens.find('b1'))?.revokedAt).toBeNull();
+      const since = async (ms: number) =>
+        (await store.tokens.revokedSince(new Date(t0.getTime() + ms)))
+          .map((r) => `${r.tokenHash}:${r.userId === a.id ? 'a' : '?'}`)
+          .sort();
+      expect(await since(0)).toEqual(['a1:a', 'a2:a']);
+      expect(await since(2000)).toEqual(['a1:a']);
+      expect(await since(6000)).toEqual([]);
+    });
+
+    it('removes a user with their tokens and chat sessions, and nobody else’s', async () => {
+      const [a, b] = [user(), user()];
+      await store.users.create(a);
+      await store.users.create(b);
+      const t0 = new Date(1_700_000_000_000);
+      for (const u of [a, b]) {
+        await store.tokens.create({
+          tokenHash: `t-${u.id}`,
+          userId: u.id,
+          createdAt: t0,
+          expiresAt: new Date(t0.getTime() + 1000),
+          revokedAt: null,
+        });
+        await store.sessions.open({
+          sessionId: `s-${u.id}`,
+          userId: u.id,
+          nodeId: 'n',
+          connectedAt: t0,
+          disconnectedAt: null,
+          isActive: true,
+        });
+      }
+      expect(await store.users.remove(a.id)).toBe(true);
+      expect(await store.users.findById(a.id)).toBeNull();
+      expect(await store.users.findByEmail(a.email)).toBeNull();
+      expect(await store.tokens.find(`t-${a.id}`)).toBeNull();
+      expect(await store.sessions.find(`s-${a.id}`)).toBeNull();
+      expect(await store.users.findById(b.id)).not.toBeNull();
+      expect(await store.tokens.find(`t-${b.id}`)).not.toBeNull();
+      expect(await store.sessions.find(`s-${b.id}`)).not.toBeNull();
+      expect(await store.users.remove(a.id)).toBe(false);
+      // the username and e-mail can be registered again, as a new account
+      await store.users.create({
+        ...user(),
+        username: a.username,
+        usernameKey: a.usernameKey,
+        email: a.email,
+      });
+    });
+
     it("opens and closes chat sessions, and closes a crashed node's sessions only", async () => {
       const t0 = new Date(1_700_000_000_000);
       await store.sessions.open({

@@ -93,6 +93,12 @@ export class AccountSession {
     });
   }
 
+  /** Deletes the account on the server (the password entered again), then forgets the session here. */
+  async deleteAccount(password: string): Promise<void> {
+    await this.authed<undefined>('DELETE', '/api/profile', { password });
+    this.forget();
+  }
+
   async profile(): Promise<PrivateUser> {
     const { user } = await this.authed<{ user: PrivateUser }>('GET', '/api/profile');
     this.keepUser(user);

@@ -47,6 +47,11 @@ export const LoginRequestSchema = z
 /** `POST /api/login` body. */
 export type LoginRequest = z.input<typeof LoginRequestSchema>;
 
+/** `DELETE /api/profile` body: the password, entered again, so that a stolen token cannot delete the account. */
+export const DeleteAccountRequestSchema = z.object({ password: PasswordSchema });
+/** `DELETE /api/profile` body. */
+export type DeleteAccountRequest = z.input<typeof DeleteAccountRequestSchema>;
+
 /** Answer to register (201) and login (200): the account, a bearer token and when it expires. */
 export const AuthResponseSchema = z.object({
   user: PrivateUserSchema,

@@ -63,6 +63,8 @@ export type PresenceOffline = z.infer<typeof PresenceOfflineSchema>;
 export const SessionEndReasonSchema = z.enum([
   'logout',
   'token-expired',
+  /** The account was deleted, or disabled by an operator. */
+  'account-closed',
   'too-many-sessions',
   'rate-limited',
   'server-shutdown',

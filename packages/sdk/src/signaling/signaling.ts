@@ -277,6 +277,7 @@ function endedError(reason: SessionEndReason): P2PError {
   const codes: Record<SessionEndReason, ErrorCode> = {
     logout: 'UNAUTHENTICATED',
     'token-expired': 'UNAUTHENTICATED',
+    'account-closed': 'ACCOUNT_DISABLED',
     'too-many-sessions': 'TOO_MANY_SESSIONS',
     'rate-limited': 'RATE_LIMITED',
     'server-shutdown': 'UNAVAILABLE',

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_STATUS,
+  DeleteAccountRequestSchema,
   LoginRequestSchema,
   ProfileUpdateSchema,
   RegisterRequestSchema,
@@ -29,6 +30,8 @@ export interface AccountEvents {
   'profile:updated': [user: PublicUser];
   /** A token was revoked (logout); sockets opened with it must close. */
   'token:revoked': [tokenHash: string];
+  /** The account was deleted or disabled: every socket of the user must close. */
+  'account:closed': [userId: string];
 }
 
 /** Token lifetimes, seconds. */
@@ -63,8 +66,8 @@ export class AccountService extends EventEmitter<AccountEvents> {
     await this.limiter.attemptFromIp(ip);
     const req = parseOrThrow(RegisterRequestSchema, body);
     const key = `register:${req.email}`;
-    await this.limiter.checkAccount(key);
-    await this.limiter.failedForAccount(key);
+    await this.limiter.checkAccount(key, ip);
+    await this.limiter.failedForAccount(key, ip);
     const conflict = () =>
       new AppError('CONFLICT', 'That username or e-mail address is already taken.');
     // A cheap look-up first spares a hash for the common case; the unique indexes decide races.
@@ -104,7 +107,7 @@ export class AccountService extends EventEmitter<AccountEvents> {
     const req = parseOrThrow(LoginRequestSchema, body);
     const key =
       req.email !== undefined ? `email:${req.email}` : `user:${usernameKey(req.username ?? '')}`;
-    await this.limiter.checkAccount(key);
+    await this.limiter.checkAccount(key, ip);
     const user =
       req.email !== undefined
         ? await this.store.users.findByEmail(req.email)
@@ -113,12 +116,12 @@ export class AccountService extends EventEmitter<AccountEvents> {
       ? await this.passwords.verify(user.passwordHash, req.password)
       : await this.passwords.verifyNothing(req.password);
     if (!user || !ok) {
-      await this.limiter.failedForAccount(key);
+      await this.limiter.failedForAccount(key, ip);
       throw INVALID_CREDENTIALS();
     }
     if (!user.isActive)
       throw new AppError('ACCOUNT_DISABLED', 'This account has been deactivated.');
-    await this.limiter.succeededForAccount(key);
+    await this.limiter.succeededForAccount(key, ip);
     const now = new Date();
     await this.store.users.recordLogin(user.id, now);
     return this.issueToken(
@@ -144,6 +147,61 @@ export class AccountService extends EventEmitter<AccountEvents> {
     const user = await this.store.users.findById(record.userId);
     if (!user || !user.isActive) throw UNAUTHENTICATED();
     return { user, tokenHash, expiresAt: record.expiresAt };
+  }
+
+  /**
+   * Deletes the account, with the password entered again: the user, their tokens and their chat-session
+   * records leave the store, and every socket of theirs closes on every node. The username and e-mail can be
+   * registered again, as a new account with a new id. Wrong passwords count against the account like failed
+   * logins.
+   */
+  async deleteAccount(auth: Authenticated, body: unknown, ip: string): Promise<void> {
+    await this.limiter.attemptFromIp(ip);
+    const { password } = parseOrThrow(DeleteAccountRequestSchema, body);
+    const key = `user:${auth.user.usernameKey}`;
+    await this.limiter.checkAccount(key, ip);
+    if (!(await this.passwords.verify(auth.user.passwordHash, password))) {
+      await this.limiter.failedForAccount(key, ip);
+      throw INVALID_CREDENTIALS();
+    }
+    await this.store.users.remove(auth.user.id);
+    this.emit('account:closed', auth.user.id);
+  }
+
+  /**
+   * Disables or enables an account by username or e-mail (the operator's command). A disabled account cannot
+   * log in; its tokens are revoked, so its sockets close on every process sharing the store. Answers the
+   * user, or null when there is no such account.
+   */
+  async setAccountActive(who: string, active: boolean): Promise<PublicUser | null> {
+    const user = who.includes('@')
+      ? await this.store.users.findByEmail(who.toLowerCase())
+      : await this.store.users.findByUsernameKey(usernameKey(who));
+    if (!user) return null;
+    await this.store.users.setActive(user.id, active);
+    if (!active) {
+      await this.store.tokens.revokeAllForUser(user.id, new Date());
+      this.emit('account:closed', user.id);
+    }
+    return toPublicUser({ ...user, isActive: active });
+  }
+
+  /**
+   * Tokens revoked since `since` by any process sharing the store (a logout on another node, an operator
+   * disabling an account from the command line), with whether their account is closed.
+   */
+  async revokedSince(since: Date): Promise<{ tokenHash: string; accountClosed: boolean }[]> {
+    const revoked = await this.store.tokens.revokedSince(since);
+    const closed = new Map<string, boolean>();
+    for (const { userId } of revoked) {
+      if (closed.has(userId)) continue;
+      const user = await this.store.users.findById(userId);
+      closed.set(userId, !user || !user.isActive);
+    }
+    return revoked.map((r) => ({
+      tokenHash: r.tokenHash,
+      accountClosed: closed.get(r.userId) ?? true,
+    }));
   }
 
   /** The user's own view of their account. */

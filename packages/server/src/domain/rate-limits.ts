@@ -20,11 +20,19 @@ export type RateLimitBackend =
 export interface AuthRateLimitOptions {
   /** Login and register attempts per client IP per window. */
   perIp: number;
-  /** Failed logins, and registrations, per account (e-mail or username) per window. */
+  /** Failed logins (and registrations) per account from one address per window. */
   perAccount: number;
   /** The window, seconds (default 15 minutes). */
   windowSeconds?: number;
 }
+
+/**
+ * Failures on one account, from all addresses together, past which each address may fail only
+ * {@link FAILURES_BEFORE_DELAY} more times: ten times the per-address limit.
+ */
+export const ACCOUNT_CEILING_FACTOR = 10;
+/** Failures from one address on one account before each further try must wait: 1 s, 2 s, 4 s, … */
+export const FAILURES_BEFORE_DELAY = 3;
 
 function rateLimited(msBeforeNext: number): AppError {
   const retryAfterSeconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -61,20 +69,34 @@ function limiter(
 }
 
 /**
- * Rate limits for login and register: every attempt counts against the IP; failed logins count against the
- * account, whether it exists or not, so the limit reveals nothing. Counted where `backend` says, so several
- * nodes share one count.
+ * Rate limits for login and register, shaped so that they cannot be used to lock a user out:
+ * - every attempt counts against the client's address (`perIp`);
+ * - failed logins count against the account from that address (`perAccount` per window), whether the account
+ *   exists or not, so the limit reveals nothing; after {@link FAILURES_BEFORE_DELAY} failures each further try
+ *   from that address waits 1 s, 2 s, 4 s, … (at most the window);
+ * - failures from all addresses together have a ceiling ({@link ACCOUNT_CEILING_FACTOR} × `perAccount`); past
+ *   it, an address that has failed {@link FAILURES_BEFORE_DELAY} times on the account is refused, but one that
+ *   has not (the owner's) still gets in. A distributed guesser gets a few tries per address per window.
+ * Counted where `backend` says, so several nodes share one count.
  */
 export class AuthRateLimiter {
   private readonly ip: RateLimiterAbstract;
+  private readonly pair: RateLimiterAbstract;
   private readonly account: RateLimiterAbstract;
+  private readonly delay: RateLimiterAbstract;
   private readonly perAccount: number;
+  private readonly ceiling: number;
+  private readonly windowSeconds: number;
 
   constructor(options: AuthRateLimitOptions, backend: RateLimitBackend = { kind: 'memory' }) {
     this.perAccount = options.perAccount;
-    const duration = options.windowSeconds ?? 15 * 60;
+    this.ceiling = options.perAccount * ACCOUNT_CEILING_FACTOR;
+    this.windowSeconds = options.windowSeconds ?? 15 * 60;
+    const duration = this.windowSeconds;
     this.ip = limiter(backend, 'auth-ip', options.perIp, duration);
-    this.account = limiter(backend, 'auth-account', options.perAccount, duration);
+    this.pair = limiter(backend, 'auth-pair', options.perAccount, duration);
+    this.account = limiter(backend, 'auth-account', this.ceiling, duration);
+    this.delay = limiter(backend, 'auth-delay', 1, duration);
   }
 
   /** Counts one attempt from `ip`; throws `RATE_LIMITED` past the limit. */
@@ -82,19 +104,38 @@ export class AuthRateLimiter {
     await this.ip.consume(ip).catch(limited);
   }
 
-  /** Throws `RATE_LIMITED` when `accountKey` has no attempts left (without counting one). */
-  async checkAccount(accountKey: string): Promise<void> {
-    const res = await this.account.get(accountKey);
-    if (res && res.consumedPoints >= this.perAccount) throw rateLimited(res.msBeforeNext);
+  /** Throws `RATE_LIMITED` when `ip` may not try `accountKey` now (without counting an attempt). */
+  async checkAccount(accountKey: string, ip: string): Promise<void> {
+    const pairKey = `${accountKey}|${ip}`;
+    const [pair, account, wait] = await Promise.all([
+      this.pair.get(pairKey),
+      this.account.get(accountKey),
+      this.delay.get(pairKey),
+    ]);
+    const pairFailures = pair?.consumedPoints ?? 0;
+    if (pair && pairFailures >= this.perAccount) throw rateLimited(pair.msBeforeNext);
+    if (wait && wait.consumedPoints > 1) throw rateLimited(wait.msBeforeNext);
+    if (account && account.consumedPoints >= this.ceiling && pairFailures >= FAILURES_BEFORE_DELAY)
+      throw rateLimited(account.msBeforeNext);
   }
 
-  /** Counts one failed (or registering) attempt against `accountKey`. */
-  async failedForAccount(accountKey: string): Promise<void> {
-    await this.account.consume(accountKey).catch(() => undefined);
+  /** Counts one failed (or registering) attempt on `accountKey` from `ip`. */
+  async failedForAccount(accountKey: string, ip: string): Promise<void> {
+    const pairKey = `${accountKey}|${ip}`;
+    const [pair] = await Promise.all([
+      this.pair.consume(pairKey).catch((res: unknown) => res),
+      this.account.consume(accountKey).catch(() => undefined),
+    ]);
+    const failures = pair instanceof RateLimiterRes ? pair.consumedPoints : 0;
+    if (failures >= FAILURES_BEFORE_DELAY) {
+      const seconds = Math.min(this.windowSeconds, 2 ** (failures - FAILURES_BEFORE_DELAY));
+      await this.delay.block(pairKey, seconds).catch(() => undefined);
+    }
   }
 
-  /** Forgets the account's failures after a successful login. */
-  async succeededForAccount(accountKey: string): Promise<void> {
-    await this.account.delete(accountKey);
+  /** Forgets the failures of `ip` on the account after a successful login. */
+  async succeededForAccount(accountKey: string, ip: string): Promise<void> {
+    const pairKey = `${accountKey}|${ip}`;
+    await Promise.all([this.pair.delete(pairKey), this.delay.delete(pairKey)]);
   }
 }

@@ -27,6 +27,10 @@ export function apiRoutes(accounts: AccountService, ice: IceOptions): Router {
   const update = async (req: Request, res: Response) => {
     res.json({ user: await accounts.updateProfile(authOf(res.locals), req.body) });
   };
+  r.delete('/profile', auth, async (req, res) => {
+    await accounts.deleteAccount(authOf(res.locals), req.body, ip(req));
+    res.status(204).end();
+  });
   r.put('/profile', auth, update);
   r.patch('/profile', auth, update);
   r.get('/users/:username', auth, async (req, res) => {

@@ -28,6 +28,7 @@ const WantSchema = z.object({ from: NodeId, of: NodeId });
 const ByeSchema = z.object({ node: NodeId });
 const RevokedSchema = z.object({ tokenHash: z.string().min(1).max(200) });
 const ProfileSchema = z.object({ user: PublicUserSchema });
+const ClosedSchema = z.object({ userId: z.string().min(1).max(200) });
 
 /** What the link does when another node reports something this node must act on. */
 export interface ClusterHandlers {
@@ -37,6 +38,8 @@ export interface ClusterHandlers {
   tokenRevoked(tokenHash: string): void;
   /** A profile changed on another node. */
   profileUpdated(user: PublicUser): void;
+  /** An account was deleted or disabled on another node. */
+  accountClosed(userId: string): void;
 }
 
 /**
@@ -84,6 +87,11 @@ export class ClusterLink {
   /** Tells the other nodes that a token was revoked. */
   tokenRevoked(tokenHash: string): void {
     this.send('account:token-revoked', { tokenHash });
+  }
+
+  /** Tells the other nodes that an account was deleted or disabled. */
+  accountClosed(userId: string): void {
+    this.send('account:closed', { userId });
   }
 
   /** Tells the other nodes that a profile changed. */
@@ -205,5 +213,6 @@ export class ClusterLink {
     this.on('account:profile-updated', ProfileSchema, ({ user }) =>
       this.handlers.profileUpdated(user),
     );
+    this.on('account:closed', ClosedSchema, ({ userId }) => this.handlers.accountClosed(userId));
   }
 }

@@ -69,6 +69,10 @@ export interface Realtime {
 // `disconnect`, `error` or `__proto__` never reach a listener.
 const CLIENT_EVENTS = new Set(['signal']);
 
+// How often each node looks in the store for tokens revoked elsewhere, and how far back, ms.
+const REVOCATION_SWEEP_MS = 3_000;
+const REVOCATION_LOOKBACK_MS = 30_000;
+
 // How long shutdown waits for closed transports to finish before forcing the rest.
 const SHUTDOWN_DRAIN_MS = 2_000;
 
@@ -123,6 +127,12 @@ export function attachRealtime(
   const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
     if (roster.updateUser(user)) feed.changed(user.id);
   };
+  const onClosed = (userId: string) => {
+    for (const id of [...roster.local.sessionsOf(userId)]) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket) end(socket, 'account-closed');
+    }
+  };
   const link =
     deps.cluster &&
     new ClusterLink(
@@ -135,6 +145,7 @@ export function attachRealtime(
         },
         tokenRevoked: onRevoked,
         profileUpdated: onProfile,
+        accountClosed: onClosed,
       },
       logger,
       deps.cluster.canSend,
@@ -219,8 +230,31 @@ export function attachRealtime(
     onProfile(user);
     link?.profileUpdated(user);
   };
+  const closedHere = (userId: string) => {
+    onClosed(userId);
+    link?.accountClosed(userId);
+  };
   accounts.on('token:revoked', revokedHere);
   accounts.on('profile:updated', profileHere);
+  accounts.on('account:closed', closedHere);
+
+  // Revocations made by processes that share the store but not a cluster link (an operator disabling an
+  // account from the command line, a node without Redis): looked for every few seconds.
+  let sweptTo = new Date(Date.now() - REVOCATION_LOOKBACK_MS);
+  const sweep = setInterval(() => {
+    if (socketsByToken.size === 0) return;
+    const now = new Date();
+    accounts.revokedSince(sweptTo).then(
+      (revoked) => {
+        sweptTo = new Date(now.getTime() - REVOCATION_LOOKBACK_MS); // overlap: clocks and slow writes
+        for (const { tokenHash, accountClosed } of revoked)
+          for (const socket of [...(socketsByToken.get(tokenHash) ?? [])])
+            end(socket, accountClosed ? 'account-closed' : 'logout');
+      },
+      (err: unknown) => logger.warn({ err }, 'could not look for revoked tokens'),
+    );
+  }, REVOCATION_SWEEP_MS);
+  sweep.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -230,6 +264,8 @@ export function attachRealtime(
       closing ??= (async () => {
         accounts.off('token:revoked', revokedHere);
         accounts.off('profile:updated', profileHere);
+        accounts.off('account:closed', closedHere);
+        clearInterval(sweep);
         feed.close(); // the people leaving now need not hear of each other
         link?.close(); // the other nodes drop this node's users at once
         const sockets = [...io.sockets.sockets.values()];

@@ -42,6 +42,8 @@ export interface InterServerEvents {
   'presence:bye': (bye: { node: string }) => void;
   /** A token was revoked (logout): its sockets on every node end. */
   'account:token-revoked': (event: { tokenHash: string }) => void;
+  /** An account was deleted or disabled: its sockets on every node end. */
+  'account:closed': (event: { userId: string }) => void;
   /** A profile changed: every node shows the new one. */
   'account:profile-updated': (event: { user: PublicUser }) => void;
 }

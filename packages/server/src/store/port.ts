@@ -56,6 +56,8 @@ export interface UserRepository {
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null>;
   recordLogin(id: string, at: Date): Promise<void>;
   setActive(id: string, isActive: boolean): Promise<void>;
+  /** Deletes the user with their tokens and chat-session records; answers whether there was such a user. */
+  remove(id: string): Promise<boolean>;
 }
 
 /** Bearer tokens, by hash. */
@@ -66,6 +68,10 @@ export interface TokenRepository {
   revoke(tokenHash: string, at: Date): Promise<boolean>;
   /** Deletes tokens that expired before `now`; answers how many. */
   deleteExpired(now: Date): Promise<number>;
+  /** Revokes every live token of the user; answers how many. */
+  revokeAllForUser(userId: string, at: Date): Promise<number>;
+  /** Tokens revoked at or after `since` (by any process sharing the store), with their users. */
+  revokedSince(since: Date): Promise<{ tokenHash: string; userId: string }[]>;
 }
 
 /** Chat sessions (signaling connections). */

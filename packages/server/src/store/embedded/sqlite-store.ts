@@ -58,6 +58,10 @@ CREATE INDEX IF NOT EXISTS chat_sessions_active ON chat_sessions (is_active, use
   last_beat INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chat_sessions_node ON chat_sessions (is_active, node_id);`,
+  // 3: a user's tokens (revoked together when the account is disabled or deleted), and recent revocations
+  // (which every process sharing the store acts on)
+  `CREATE INDEX IF NOT EXISTS auth_tokens_user ON auth_tokens (user_id);
+CREATE INDEX IF NOT EXISTS auth_tokens_revoked ON auth_tokens (revoked_at);`,
 ];
 
 /** The schema version this build writes (the number of migrations). */
@@ -200,6 +204,15 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
       'UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL',
     ),
     deleteExpired: db.prepare('DELETE FROM auth_tokens WHERE expires_at < ?'),
+    revokeAllForUser: db.prepare(
+      'UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+    ),
+    revokedSince: db.prepare<[number], { token_hash: string; user_id: string }>(
+      'SELECT token_hash, user_id FROM auth_tokens WHERE revoked_at >= ?',
+    ),
+    deleteUserTokens: db.prepare('DELETE FROM auth_tokens WHERE user_id = ?'),
+    deleteUserSessions: db.prepare('DELETE FROM chat_sessions WHERE user_id = ?'),
+    deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
     openSession: db.prepare(`INSERT INTO chat_sessions (session_id, user_id, node_id, connected_at,
       disconnected_at, is_active) VALUES (?, ?, ?, ?, ?, ?)`),
     closeSession: db.prepare(
@@ -269,6 +282,15 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     async setActive(id, isActive) {
       q.setActive.run(isActive ? 1 : 0, id);
     },
+    async remove(id) {
+      return db
+        .transaction(() => {
+          q.deleteUserTokens.run(id);
+          q.deleteUserSessions.run(id);
+          return q.deleteUser.run(id).changes > 0;
+        })
+        .immediate();
+    },
   };
 
   const tokens: TokenRepository = {
@@ -290,6 +312,14 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     },
     async deleteExpired(now) {
       return q.deleteExpired.run(now.getTime()).changes;
+    },
+    async revokeAllForUser(userId, at) {
+      return q.revokeAllForUser.run(at.getTime(), userId).changes;
+    },
+    async revokedSince(since) {
+      return q.revokedSince
+        .all(since.getTime())
+        .map((r) => ({ tokenHash: r.token_hash, userId: r.user_id }));
     },
   };
 

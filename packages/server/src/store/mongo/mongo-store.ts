@@ -61,6 +61,8 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     usersCol.createIndex({ usernameKey: 1 }, { unique: true, name: 'username_key_unique' }),
     usersCol.createIndex({ email: 1 }, { unique: true, name: 'email_unique' }),
     tokensCol.createIndex({ expiresAt: 1 }, { name: 'expires_at' }),
+    tokensCol.createIndex({ userId: 1 }, { name: 'user' }),
+    tokensCol.createIndex({ revokedAt: 1 }, { name: 'revoked_at', sparse: true }),
     sessionsCol.createIndex({ isActive: 1, userId: 1 }, { name: 'active_user' }),
     sessionsCol.createIndex({ nodeId: 1, isActive: 1 }, { name: 'active_node' }),
   ]);
@@ -100,6 +102,13 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     async setActive(id, isActive) {
       await usersCol.updateOne({ _id: id }, { $set: { isActive } });
     },
+    async remove(id) {
+      // No transaction (it would need a replica set): the user goes last, so a removal cut short leaves
+      // an account whose tokens are gone, and doing it again finishes it.
+      await tokensCol.deleteMany({ userId: id });
+      await sessionsCol.deleteMany({ userId: id });
+      return (await usersCol.deleteOne({ _id: id })).deletedCount > 0;
+    },
   };
 
   const tokens: TokenRepository = {
@@ -119,6 +128,16 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
     },
     async deleteExpired(now) {
       return (await tokensCol.deleteMany({ expiresAt: { $lt: now } })).deletedCount;
+    },
+    async revokeAllForUser(userId, at) {
+      return (await tokensCol.updateMany({ userId, revokedAt: null }, { $set: { revokedAt: at } }))
+        .modifiedCount;
+    },
+    async revokedSince(since) {
+      const docs = await tokensCol
+        .find({ revokedAt: { $gte: since } }, { projection: { _id: 1, userId: 1 } })
+        .toArray();
+      return docs.map((d) => ({ tokenHash: d._id, userId: d.userId }));
     },
   };
 
