@@ -67,7 +67,7 @@ export class AccountService extends EventEmitter<AccountEvents> {
     const req = parseOrThrow(RegisterRequestSchema, body);
     const key = `register:${req.email}`;
     await this.limiter.checkAccount(key, ip);
-    await this.limiter.failedForAccount(key, ip);
+    await this.limiter.failedForAccount(key, ip, false);
     const conflict = () =>
       new AppError('CONFLICT', 'That username or e-mail address is already taken.');
     // A cheap look-up first spares a hash for the common case; the unique indexes decide races.

@@ -119,15 +119,18 @@ export class AuthRateLimiter {
       throw rateLimited(account.msBeforeNext);
   }
 
-  /** Counts one failed (or registering) attempt on `accountKey` from `ip`. */
-  async failedForAccount(accountKey: string, ip: string): Promise<void> {
+  /**
+   * Counts one failed (or registering) attempt on `accountKey` from `ip`; a failed login (`growingWait`) also
+   * makes the next try from `ip` wait, a registration does not.
+   */
+  async failedForAccount(accountKey: string, ip: string, growingWait = true): Promise<void> {
     const pairKey = `${accountKey}|${ip}`;
     const [pair] = await Promise.all([
       this.pair.consume(pairKey).catch((res: unknown) => res),
       this.account.consume(accountKey).catch(() => undefined),
     ]);
     const failures = pair instanceof RateLimiterRes ? pair.consumedPoints : 0;
-    if (failures >= FAILURES_BEFORE_DELAY) {
+    if (growingWait && failures >= FAILURES_BEFORE_DELAY) {
       const seconds = Math.min(this.windowSeconds, 2 ** (failures - FAILURES_BEFORE_DELAY));
       await this.delay.block(pairKey, seconds).catch(() => undefined);
     }
