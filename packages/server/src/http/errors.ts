@@ -2,6 +2,20 @@ import type { ErrorBody } from '@p2pchat/sdk/protocol';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { Logger } from '../log.js';
+import { StoreUnavailableError } from '../store/port.js';
+
+/** How long a client should wait before trying again while the store is unavailable, seconds. */
+const STORE_RETRY_AFTER_SECONDS = 2;
+
+/** `503 UNAVAILABLE` with `Retry-After`: the store is locked or unreachable for a moment. */
+export const unavailable = (): AppError =>
+  new AppError(
+    'UNAVAILABLE',
+    'The server cannot reach its data right now; try again in a moment.',
+    {
+      retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+    },
+  );
 
 /** Sends `{ error: { code, message } }` with the error's status (and Retry-After when rate limited). */
 export function sendError(res: Response, err: AppError): void {
@@ -44,7 +58,12 @@ const CLOSE_AFTER = new Set<string>([
 /** The last middleware: known errors become protocol errors; anything else is logged and answered 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromBodyParser(err);
+    const known =
+      err instanceof AppError
+        ? err
+        : err instanceof StoreUnavailableError
+          ? unavailable()
+          : fromBodyParser(err);
     if (known) {
       if (res.headersSent) return; // answered already (a body that timed out)
       // A body refused for its size or type is not read on: the connection closes after the answer, so

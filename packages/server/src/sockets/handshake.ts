@@ -6,6 +6,7 @@ import { AppError } from '../domain/errors.js';
 import { toPublicUser } from '../domain/views.js';
 import type { OriginPolicy } from '../http/origins.js';
 import type { Logger } from '../log.js';
+import { StoreUnavailableError } from '../store/port.js';
 import type { ClusterRoster } from './cluster-roster.js';
 import type { RealtimeSocket } from './types.js';
 
@@ -93,6 +94,10 @@ export function authenticateHandshake(
       (err: unknown) => {
         if (err instanceof AppError) {
           next(handshakeError(err.code, err.message));
+          return;
+        }
+        if (err instanceof StoreUnavailableError) {
+          next(handshakeError('UNAVAILABLE', 'The server cannot reach its data right now.'));
           return;
         }
         logger.error({ err }, 'handshake failed');

@@ -117,3 +117,50 @@ export class UniqueViolationError extends Error {
     super(`${field} is already taken`);
   }
 }
+
+/**
+ * The store cannot serve the call right now (locked by another process past the wait, unreachable, closed);
+ * the same call may succeed in a moment. The server answers `503 UNAVAILABLE` with `Retry-After`.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Wraps every method of each repository so that errors `isUnavailable` recognises become
+ * {@link StoreUnavailableError}; everything else passes through unchanged.
+ */
+export function guardRepositories<T extends object>(
+  repos: T,
+  isUnavailable: (err: unknown) => boolean,
+): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, repo] of Object.entries(repos)) {
+    const guarded: Record<string, unknown> = {};
+    for (const [method, fn] of Object.entries(repo as Record<string, unknown>)) {
+      guarded[method] =
+        typeof fn !== 'function'
+          ? fn
+          : async (...args: unknown[]) => {
+              try {
+                return await (fn as (...a: unknown[]) => Promise<unknown>).apply(repo, args);
+              } catch (err) {
+                if (isUnavailable(err))
+                  throw new StoreUnavailableError(
+                    `the store is unavailable (${name}.${method})`,
+                    err,
+                  );
+                throw err;
+              }
+            };
+    }
+    out[name] = guarded;
+  }
+  return out as T;
+}

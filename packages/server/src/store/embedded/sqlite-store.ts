@@ -12,7 +12,7 @@ import type {
   UserRecord,
   UserRepository,
 } from '../port.js';
-import { UniqueViolationError } from '../port.js';
+import { UniqueViolationError, guardRepositories } from '../port.js';
 
 /** The file the embedded store keeps under `DATA_DIR`. */
 export const EMBEDDED_DB_FILE = 'p2pchat.sqlite';
@@ -162,6 +162,29 @@ function uniqueViolation(err: unknown): UniqueViolationError | null {
   return new UniqueViolationError('id');
 }
 
+/**
+ * How long a call waits for another process's write lock before the store counts as unavailable, ms. The
+ * driver is synchronous, so the wait holds the whole event loop: short, since the writes of the processes
+ * sharing the file (`--workers`) take well under a millisecond each.
+ */
+const BUSY_TIMEOUT_MS = 250;
+
+// Locked past the wait, a read-only or failing disk, or a closed database: the call may work in a moment.
+const UNAVAILABLE_CODES = new Set([
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+]);
+function isUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && [...UNAVAILABLE_CODES].some((c) => code.startsWith(c)))
+    return true;
+  return err instanceof TypeError && /database connection is not open/i.test(err.message);
+}
+
 /** Options of the embedded store. */
 export interface EmbeddedStoreOptions {
   /** Folder that holds the database file; created when missing. */
@@ -179,7 +202,8 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
   db.pragma('journal_mode = WAL');
   // NORMAL in WAL mode survives a process crash (only power loss can lose the last commits).
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  // Another process holding the write lock longer than this gets callers a fast 503, not a long wait.
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   migrate(db);
 
@@ -370,14 +394,18 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
 
   return {
     kind: 'embedded',
-    users,
-    tokens,
-    sessions,
-    nodes,
+    ...guardRepositories({ users, tokens, sessions, nodes }, isUnavailable),
     async ping() {
       if (!db.open) return false;
       try {
         q.ping.get();
+        // Ready means writable: take the write lock for a moment, waiting briefly if another process has it.
+        db.pragma('busy_timeout = 100');
+        try {
+          db.exec('BEGIN IMMEDIATE; ROLLBACK');
+        } finally {
+          db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+        }
         return true;
       } catch {
         return false;

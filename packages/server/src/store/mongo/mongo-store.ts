@@ -1,4 +1,11 @@
-import { MongoClient, MongoServerError } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import type { Collection } from 'mongodb';
 import type {
   ChatSessionRecord,
@@ -10,7 +17,7 @@ import type {
   UserRecord,
   UserRepository,
 } from '../port.js';
-import { UniqueViolationError } from '../port.js';
+import { UniqueViolationError, guardRepositories } from '../port.js';
 
 type UserDoc = Omit<UserRecord, 'id'> & { _id: string };
 type TokenDoc = Omit<TokenRecord, 'tokenHash'> & { _id: string };
@@ -41,6 +48,16 @@ export interface MongoStoreOptions {
   uri: string;
   /** How long to wait for a server before giving up, in milliseconds. */
   serverSelectionTimeoutMS?: number;
+}
+
+// The driver's errors for a server it cannot reach, a lost connection or a closed client.
+function isUnavailable(err: unknown): boolean {
+  return (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoTopologyClosedError
+  );
 }
 
 /**
@@ -189,10 +206,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
 
   return {
     kind: 'mongodb',
-    users,
-    tokens,
-    sessions,
-    nodes,
+    ...guardRepositories({ users, tokens, sessions, nodes }, isUnavailable),
     async ping() {
       try {
         await db.command({ ping: 1 });
