@@ -156,6 +156,33 @@ describe('the demo, two people in two browser contexts', () => {
     }
   });
 
+  it('loads the elements straight from the chat server on an allowed origin, and not on another', async () => {
+    const probe = await servePage({ port: 0 });
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const chat = await observedServer({ CORS_ORIGINS: `http://127.0.0.1:${port}` });
+    const allowed = await servePage({ port, server: chat.url, bundleFromServer: true });
+    const other = await servePage({ port: 0, server: chat.url, bundleFromServer: true });
+    try {
+      const ctx = await browser.newContext();
+      const tab = await ctx.newPage();
+      await tab.goto(`${allowed.url}/`);
+      await tab.locator('p2p-login [role="tab"]', { hasText: 'Register' }).waitFor();
+      expect(await tab.evaluate(() => customElements.get('p2p-chat') !== undefined)).toBe(true);
+      const refused = await ctx.newPage();
+      const failed: string[] = [];
+      refused.on('requestfailed', (r) => failed.push(r.url()));
+      await refused.goto(`${other.url}/`);
+      await expect.poll(() => failed.some((u) => u.endsWith('/p2pchat-elements.js'))).toBe(true);
+      expect(await refused.evaluate(() => customElements.get('p2p-chat') === undefined)).toBe(true);
+      await ctx.close();
+    } finally {
+      await allowed.close();
+      await other.close();
+      await chat.stop();
+    }
+  });
+
   it("is refused by a chat server that does not allow the page's origin", async () => {
     const chat = await observedServer({ CORS_ORIGINS: 'https://somewhere-else.example' });
     const site = await servePage({ port: 0, server: chat.url });

@@ -3,10 +3,15 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 
-/** Starts the static page; `server` replaces the chat server URL in the page. Answers its URL and close(). */
-export async function servePage({ port = 8080, server } = {}) {
+/**
+ * Starts the static page; `server` replaces the chat server URL in the page, and with `bundleFromServer` the
+ * page loads the elements from the chat server instead of its own copy. Answers its URL and close().
+ */
+export async function servePage({ port = 8080, server, bundleFromServer = false } = {}) {
   const html = readFileSync(new URL('./index.html', import.meta.url), 'utf8');
-  const page = server ? html.replace('http://127.0.0.1:3000', server) : html;
+  const chat = server ?? 'http://127.0.0.1:3000';
+  let page = html.replace('http://127.0.0.1:3000', chat);
+  if (bundleFromServer) page = page.replace('./p2pchat-elements.js', `${chat}/p2pchat-elements.js`);
   const bundle = readFileSync(createRequire(import.meta.url).resolve('@p2pchat/elements/bundle'));
   const http = createServer((req, res) => {
     if (req.url === '/' || req.url === '/index.html')

@@ -7,7 +7,7 @@ import { jsonBodies } from './http/bodies.js';
 import type { AccountService } from './domain/accounts.js';
 import { AppError } from './domain/errors.js';
 import type { IceOptions } from './domain/ice.js';
-import { demoRoutes } from './demo/page.js';
+import { demoRoutes, elementsBundleRoute } from './demo/page.js';
 import { errorHandler, notFound } from './http/errors.js';
 import type { OriginPolicy } from './http/origins.js';
 import { apiRoutes } from './http/routes.js';
@@ -97,9 +97,10 @@ export function createApp(deps: AppDeps): Express {
     apiRoutes(deps.accounts, deps.ice),
   );
 
+  const bundle = elementsBundleRoute(deps.origins);
+  if (bundle) app.use(bundle);
   if (deps.demoPage) {
-    const demo = demoRoutes();
-    if (demo) app.use(demo);
+    if (bundle) app.use(demoRoutes());
     else deps.logger.warn('demo page off: @p2pchat/elements is not built');
   }
 

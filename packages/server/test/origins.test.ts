@@ -63,3 +63,39 @@ describe('CORS from CORS_ORIGINS', () => {
     expect((await call(server, 'POST', '/api/register', newAccount())).status).toBe(201);
   });
 });
+
+describe('the elements bundle, served to pages on allowed origins', () => {
+  it.each([
+    [
+      'an allowed origin',
+      'https://app.example.test',
+      200,
+      'https://app.example.test',
+      'cross-origin',
+    ],
+    ['no origin (the server’s own page, or a non-browser)', undefined, 200, null, 'same-origin'],
+    ['another origin', 'https://evil.example.test', 403, null, 'same-origin'],
+  ])('answers %s', async (_name, origin, status, allowOrigin, policy) => {
+    const s = await startTestServer({ CORS_ORIGINS: 'https://app.example.test', DEMO_PAGE: 'off' });
+    try {
+      const res = await fetch(`${s.url}/p2pchat-elements.js`, {
+        headers: origin ? { origin } : {},
+      });
+      expect(res.status).toBe(status);
+      expect(res.headers.get('access-control-allow-origin')).toBe(allowOrigin);
+      expect(res.headers.get('cross-origin-resource-policy')).toBe(policy);
+      if (status === 200) {
+        expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+        expect(await res.text()).toContain('customElements');
+      } else {
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+          'ORIGIN_NOT_ALLOWED',
+        );
+      }
+      // the demo page is off; the bundle is served all the same
+      expect((await fetch(`${s.url}/`)).status).toBe(404);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Router } from 'express';
 import { Router as createRouter } from 'express';
+import { AppError } from '../domain/errors.js';
+import type { OriginPolicy } from '../http/origins.js';
 
 // The demo page: <p2p-chat> from the single-file bundle of @p2pchat/elements, on the server's own origin,
 // so it needs no CORS and no configuration. Texts are static; the element renders everything users type.
@@ -41,17 +43,43 @@ function bundlePath(): string | null {
   }
 }
 
-/** Routes of the demo page (`/` and `/p2pchat-elements.js`), or null when the bundle is not available. */
-export function demoRoutes(): Router | null {
+/** The path the single-file elements bundle is served at. */
+export const ELEMENTS_BUNDLE_PATH = '/p2pchat-elements.js';
+
+/**
+ * The single-file elements bundle at {@link ELEMENTS_BUNDLE_PATH}, for the demo page and for pages on the
+ * origins in `CORS_ORIGINS` (`<script type="module" src="https://chat.example.com/p2pchat-elements.js">`): a
+ * module script is fetched with CORS, so an allowed origin gets `Access-Control-Allow-Origin` and a
+ * cross-origin resource policy; any other origin gets `403 ORIGIN_NOT_ALLOWED` and neither. Null when the
+ * bundle is not built.
+ */
+export function elementsBundleRoute(origins: OriginPolicy): Router | null {
   const path = bundlePath();
   if (!path) return null;
   const bundle = readFileSync(path);
   const r = createRouter();
+  r.get(ELEMENTS_BUNDLE_PATH, (req, res, next) => {
+    const origin = req.get('origin');
+    const selfOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
+    if (!origins.allows(origin, selfOrigin)) {
+      next(new AppError('ORIGIN_NOT_ALLOWED', 'Pages on this origin may not load the elements.'));
+      return;
+    }
+    res.vary('Origin');
+    if (origin !== undefined && origin !== selfOrigin && origins.allowsCrossOrigin(origin)) {
+      res.set('Access-Control-Allow-Origin', origin);
+      res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    }
+    res.type('text/javascript').set('Cache-Control', 'no-cache').send(bundle);
+  });
+  return r;
+}
+
+/** The demo page at `/`, on the elements bundle. */
+export function demoRoutes(): Router {
+  const r = createRouter();
   r.get('/', (_req, res) => {
     res.type('html').set('Cache-Control', 'no-cache').send(PAGE);
-  });
-  r.get('/p2pchat-elements.js', (_req, res) => {
-    res.type('text/javascript').set('Cache-Control', 'no-cache').send(bundle);
   });
   return r;
 }
