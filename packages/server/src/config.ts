@@ -98,6 +98,7 @@ const EnvSchema = z
     RELAY_ONLY: z.enum(['on', 'off'], { error: 'RELAY_ONLY must be on or off' }).default('off'),
     TOKEN_TTL: durationSeconds('TOKEN_TTL').default(86_400),
     REMEMBER_TTL: durationSeconds('REMEMBER_TTL').default(30 * 86_400),
+    SESSION_RETENTION: durationSeconds('SESSION_RETENTION').default(30 * 86_400),
     LOG_LEVEL: z
       .enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
       .default('info'),
@@ -162,6 +163,8 @@ export interface Config {
   tokenTtl: number;
   /** Lifetime of a token from a login with `remember: true`, seconds. */
   rememberTtl: number;
+  /** How long the records of ended chat sessions are kept before they are purged, seconds. */
+  sessionRetention: number;
   logLevel: (typeof LOG_LEVELS)[number];
   /** How many proxy hops to trust for the client's address (0: none). */
   trustProxy: number;
@@ -226,6 +229,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     relayOnly: e.RELAY_ONLY === 'on',
     tokenTtl: e.TOKEN_TTL,
     rememberTtl: e.REMEMBER_TTL,
+    sessionRetention: e.SESSION_RETENTION,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY,
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,

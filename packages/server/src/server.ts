@@ -151,13 +151,17 @@ export async function startServer(
   const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
 
+  // Expired tokens, and the records of chat sessions that ended longer ago than SESSION_RETENTION.
+  const purgeOld = () =>
+    Promise.all([
+      accounts.purgeExpiredTokens(),
+      store.sessions.purgeClosedBefore(new Date(Date.now() - config.sessionRetention * 1000)),
+    ]);
   const purge = setInterval(() => {
-    accounts
-      .purgeExpiredTokens()
-      .catch((err: unknown) => logger.warn({ err }, 'token purge failed'));
+    purgeOld().catch((err: unknown) => logger.warn({ err }, 'purge failed'));
   }, TOKEN_PURGE_INTERVAL_MS);
   purge.unref();
-  await accounts.purgeExpiredTokens();
+  await purgeOld().catch((err: unknown) => logger.warn({ err }, 'purge failed'));
 
   const beat = setInterval(() => {
     const now = new Date();

@@ -31,6 +31,7 @@ describe('configuration', () => {
       TURN_TTL: '30m',
       TOKEN_TTL: '12h',
       REMEMBER_TTL: '7d',
+      SESSION_RETENTION: '90d',
       LOG_LEVEL: 'warn',
       NODE_ID: 'node-1',
     });
@@ -45,6 +46,7 @@ describe('configuration', () => {
       turnTtl: 1800,
       tokenTtl: 43_200,
       rememberTtl: 604_800,
+      sessionRetention: 90 * 86_400,
       logLevel: 'warn',
       nodeId: 'node-1',
     });

@@ -121,6 +121,33 @@ describe('presence', () => {
     }
   });
 
+  it('limits profile changes per user, and coalesces those it lets through into few presence batches', async () => {
+    const b = await registered(server, 'flood');
+    await client(b.token);
+    const watcher = await client((await registered(server)).token);
+    await settle();
+    const before = watcher.received('presence:changes').length;
+    const statuses: number[] = [];
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        call(server, 'PATCH', '/api/profile', { status: `status ${i}` }, { token: b.token }).then(
+          (r) => statuses.push(r.status),
+        ),
+      ),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(10); // PROFILE_CHANGES: 10 a minute
+    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
+    await settle(500);
+    const batches = watcher.received<PresenceChanges>('presence:changes').slice(before);
+    const mentioning = batches.filter((ch) => ch.users.some((e) => e.user.id === b.user.id));
+    expect(mentioning.length).toBeGreaterThan(0);
+    expect(mentioning.length).toBeLessThan(10); // fewer batches than accepted changes
+    // and the last batch holds the profile as it ended
+    const final = await call(server, 'GET', '/api/profile', undefined, { token: b.token });
+    const last = mentioning.at(-1)?.users.find((e) => e.user.id === b.user.id);
+    expect(last?.user.status).toBe((final.body.user as { status: string }).status);
+  });
+
   it('a crowd arriving at once: everyone ends with the whole roster, from batches rather than an event per arrival', async () => {
     const crowd = await Promise.all(Array.from({ length: 100 }, () => registered(server, 'crowd')));
     const clients = await Promise.all(crowd.map((a) => client(a.token)));

@@ -194,6 +194,29 @@ export function describeStoreContract(name: string, harness: StoreHarness): void
       });
     });
 
+    it('purges the records of sessions that ended before the retention limit, never open ones', async () => {
+      const t0 = new Date(1_700_000_000_000);
+      const at = (days: number) => new Date(t0.getTime() + days * 86_400_000);
+      const open = (sessionId: string) =>
+        store.sessions.open({
+          sessionId,
+          userId: 'u',
+          nodeId: 'n',
+          connectedAt: t0,
+          disconnectedAt: null,
+          isActive: true,
+        });
+      for (const id of ['old', 'recent', 'live']) await open(id);
+      await store.sessions.close('old', at(1));
+      await store.sessions.close('recent', at(40));
+      expect(await store.sessions.purgeClosedBefore(at(30))).toBe(1);
+      expect(await store.sessions.find('old')).toBeNull();
+      expect(await store.sessions.find('recent')).not.toBeNull();
+      expect(await store.sessions.find('live')).toMatchObject({ isActive: true });
+      expect(await store.sessions.purgeClosedBefore(at(365))).toBe(1); // the live one stays
+      expect(await store.sessions.find('live')).not.toBeNull();
+    });
+
     it("opens and closes chat sessions, and closes a crashed node's sessions only", async () => {
       const t0 = new Date(1_700_000_000_000);
       await store.sessions.open({

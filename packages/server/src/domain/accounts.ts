@@ -212,6 +212,7 @@ export class AccountService extends EventEmitter<AccountEvents> {
   /** Changes profile fields; everyone online hears of it through `profile:updated`. */
   async updateProfile(auth: Authenticated, body: unknown): Promise<PrivateUser> {
     const patch = parseOrThrow(ProfileUpdateSchema, body);
+    await this.limiter.profileChange(auth.user.id);
     const updated = await this.store.users.updateProfile(auth.user.id, patch);
     if (!updated) throw UNAUTHENTICATED();
     this.emit('profile:updated', toPublicUser(updated));

@@ -31,6 +31,12 @@ export interface AuthRateLimitOptions {
  * {@link FAILURES_BEFORE_DELAY} more times: ten times the per-address limit.
  */
 export const ACCOUNT_CEILING_FACTOR = 10;
+/**
+ * Profile changes one user may make per minute: each one is shown to everyone online, so a user changing
+ * their status in a loop would have the server fan out without end.
+ */
+export const PROFILE_CHANGES = { points: 10, seconds: 60 } as const;
+
 /** Failures from one address on one account before each further try must wait: 1 s, 2 s, 4 s, … */
 export const FAILURES_BEFORE_DELAY = 3;
 
@@ -84,6 +90,7 @@ export class AuthRateLimiter {
   private readonly pair: RateLimiterAbstract;
   private readonly account: RateLimiterAbstract;
   private readonly delay: RateLimiterAbstract;
+  private readonly profile: RateLimiterAbstract;
   private readonly perAccount: number;
   private readonly ceiling: number;
   private readonly windowSeconds: number;
@@ -97,6 +104,12 @@ export class AuthRateLimiter {
     this.pair = limiter(backend, 'auth-pair', options.perAccount, duration);
     this.account = limiter(backend, 'auth-account', this.ceiling, duration);
     this.delay = limiter(backend, 'auth-delay', 1, duration);
+    this.profile = limiter(backend, 'profile', PROFILE_CHANGES.points, PROFILE_CHANGES.seconds);
+  }
+
+  /** Counts one profile change of `userId`; throws `RATE_LIMITED` past {@link PROFILE_CHANGES}. */
+  async profileChange(userId: string): Promise<void> {
+    await this.profile.consume(userId).catch(limited);
   }
 
   /** Counts one attempt from `ip`; throws `RATE_LIMITED` past the limit. */

@@ -86,6 +86,8 @@ export interface ChatSessionRepository {
    */
   closeOrphaned(staleBefore: Date, at: Date): Promise<number>;
   listActive(userId?: string): Promise<ChatSessionRecord[]>;
+  /** Deletes the records of sessions that ended before `before`; answers how many. */
+  purgeClosedBefore(before: Date): Promise<number>;
   find(sessionId: string): Promise<ChatSessionRecord | null>;
 }
 

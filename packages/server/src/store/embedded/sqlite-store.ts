@@ -237,6 +237,9 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
     deleteUserTokens: db.prepare('DELETE FROM auth_tokens WHERE user_id = ?'),
     deleteUserSessions: db.prepare('DELETE FROM chat_sessions WHERE user_id = ?'),
     deleteUser: db.prepare('DELETE FROM users WHERE id = ?'),
+    purgeClosedSessions: db.prepare(
+      'DELETE FROM chat_sessions WHERE is_active = 0 AND disconnected_at < ?',
+    ),
     openSession: db.prepare(`INSERT INTO chat_sessions (session_id, user_id, node_id, connected_at,
       disconnected_at, is_active) VALUES (?, ?, ?, ?, ?, ?)`),
     closeSession: db.prepare(
@@ -372,6 +375,9 @@ export function openEmbeddedStore(options: EmbeddedStoreOptions): Store {
           return closed;
         })
         .immediate();
+    },
+    async purgeClosedBefore(before) {
+      return q.purgeClosedSessions.run(before.getTime()).changes;
     },
     async listActive(userId) {
       const rows = userId === undefined ? q.listActive.all() : q.listActiveFor.all(userId);

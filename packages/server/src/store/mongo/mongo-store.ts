@@ -159,6 +159,10 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   };
 
   const sessions: ChatSessionRepository = {
+    async purgeClosedBefore(before) {
+      return (await sessionsCol.deleteMany({ isActive: false, disconnectedAt: { $lt: before } }))
+        .deletedCount;
+    },
     async open({ sessionId, ...rest }) {
       await sessionsCol.insertOne({ _id: sessionId, ...rest });
     },
