@@ -2,7 +2,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import type { P2PChatElement } from '../src/index.js';
-import { account, axe, client, deep, fixture, until } from './helpers.js';
+import { account, axe, client, deep, fixture, sdk, serverUrl, until } from './helpers.js';
 import { log, messages, person, summary, textarea, userButton } from './chat-helpers.js';
 
 describe('<p2p-chat>', () => {
@@ -182,6 +182,39 @@ describe('<p2p-chat>', () => {
     const name = await until(() => deep(chat, '.header .name')?.textContent, 'the header');
     expect(name).to.equal('Provided');
     c.disconnect();
+  });
+
+  it('closes the client it made itself when it leaves the page or its server changes, however often', async () => {
+    // The element's own client restores the session this one leaves in localStorage.
+    const a = account('own');
+    const me = await sdk.createClient({ server: serverUrl }).register(a);
+    const watcher = client();
+    await watcher.register(account('watch'));
+    await watcher.connect();
+    const sessions = () => watcher.users.find((u) => u.id === me.id)?.sessions.length ?? 0;
+    const el = document.createElement('p2p-chat');
+    el.setAttribute('server', serverUrl);
+    for (let cycle = 0; cycle < 4; cycle++) {
+      document.body.append(el);
+      await until(() => sessions() === 1, `online (cycle ${cycle})`);
+      el.remove();
+      await until(() => sessions() === 0, `offline after removal (cycle ${cycle})`);
+    }
+    // removed and added back within a turn (a move, React Strict Mode): one session, kept
+    document.body.append(el);
+    await until(() => sessions() === 1, 'online again');
+    el.remove();
+    document.body.append(el);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sessions()).to.equal(1);
+    // another server address: a new client (restoring the same session), and the old one closed
+    el.setAttribute('server', `${serverUrl}/`);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sessions()).to.equal(1);
+    el.remove();
+    await until(() => sessions() === 0, 'offline at the end');
+    watcher.disconnect();
+    localStorage.clear();
   });
 
   it('does not bring its client back online when it leaves the page', async () => {

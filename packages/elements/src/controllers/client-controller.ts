@@ -58,6 +58,18 @@ export class ClientController implements ReactiveController {
     this.release?.();
     this.release = undefined;
     this.current = undefined;
+    // The element's own client goes with it (its socket, peer connections and timers), unless the element
+    // is back on the page by the next turn: moved in the DOM, or a framework's remove-and-add (React Strict
+    // Mode's mount, unmount, mount).
+    if (this.own) {
+      const own = this.own;
+      setTimeout(() => {
+        if (this.host.isConnected || this.own !== own) return;
+        own.disconnect();
+        this.own = undefined;
+        this.ownKey = undefined;
+      }, 0);
+    }
   }
 
   private refresh(): void {
