@@ -8,6 +8,7 @@ import { build } from 'esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
 import { loadConfig, startServer } from '../packages/server/dist/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
@@ -101,7 +102,12 @@ export function wtrConfig({ files, bundles }) {
   return {
     files,
     nodeResolve: true,
-    plugins: [esbuildPlugin({ ts: true, target: 'es2022' }), p2pchatServer(bundles)],
+    // a11ySnapshot: Chromium's accessibility tree (names and descriptions as a screen reader gets them)
+    plugins: [
+      esbuildPlugin({ ts: true, target: 'es2022' }),
+      p2pchatServer(bundles),
+      a11ySnapshotPlugin(),
+    ],
     browsers: [
       chromeLauncher({
         launchOptions: { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS },

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { sendKeys } from '@web/test-runner-commands';
+import { a11ySnapshot, sendKeys } from '@web/test-runner-commands';
 import type { P2PLoginElement } from '../src/index.js';
 import { account, axe, client, deep, fixture, until } from './helpers.js';
 
@@ -40,6 +40,35 @@ describe('<p2p-login>', () => {
       expect(i?.getAttribute('aria-describedby'), name).to.contain(`${name}-error`);
     }
     expect(el.shadowRoot?.activeElement?.getAttribute('name')).to.equal('username');
+  });
+
+  it('names each field by its label alone, and describes it with its hint and its error', async () => {
+    const el = await fixture<P2PLoginElement>('p2p-login', { client: client(), mode: 'register' });
+    fill(el, { username: 'a b', email: 'nope', password: 'short' });
+    submit(el);
+    await until(() => input(el, 'username')?.getAttribute('aria-invalid') === 'true', 'validation');
+    // what Chromium's accessibility tree says, as a screen reader would read it
+    type Node = { role?: string; name?: string; description?: string; children?: Node[] };
+    const all: Node[] = [];
+    const walk = (n: Node) => {
+      all.push(n);
+      n.children?.forEach(walk);
+    };
+    walk((await a11ySnapshot({})) as unknown as Node);
+    const boxes = all.filter((n) => n.role === 'textbox');
+    expect(
+      boxes.map((b) => b.name),
+      JSON.stringify(all.filter((n) => n.name).map((n) => [n.role, n.name])),
+    ).to.deep.equal(['Username', 'E-mail', 'Display name (optional)', 'Password']);
+    for (const name of ['username', 'email', 'password']) {
+      const i = input(el, name);
+      const describedBy = (i?.getAttribute('aria-describedby') ?? '').split(' ');
+      const described = describedBy
+        .map((id) => el.shadowRoot?.getElementById(id)?.textContent?.trim())
+        .filter(Boolean);
+      expect(described.length, name).to.be.greaterThan(0);
+      for (const text of described) expect(boxes.map((b) => b.name)).to.not.include(text);
+    }
   });
 
   it('registers, firing p2p-register with the account', async () => {

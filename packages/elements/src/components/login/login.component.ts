@@ -33,7 +33,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @csspart card - The box around everything.
  * @csspart tab - Each tab button.
  * @csspart form - The form.
- * @csspart field - Each label with its input.
+ * @csspart field - Each field: its label, input, hint and error.
  * @csspart input - Each input.
  * @csspart error - The error message from the server.
  * @csspart submit - The submit button.
@@ -120,10 +120,13 @@ export class P2PLoginElement extends LitElement {
     const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : '']
       .filter(Boolean)
       .join(' ');
-    return html`<label part="field">
-      ${label}
+    // The label names the field and nothing else; the hint and the error describe it (aria-describedby),
+    // outside the label, so a screen reader says "Password, edit text" and then the rule.
+    return html`<div class="field" part="field">
+      <label for=${`${name}-input`}>${label}</label>
       <input
         part="input"
+        id=${`${name}-input`}
         name=${name}
         type=${type}
         autocomplete=${autocomplete}
@@ -134,7 +137,7 @@ export class P2PLoginElement extends LitElement {
       />
       ${hint ? html`<span class="hint" id=${`${name}-hint`}>${hint}</span>` : nothing}
       ${error ? html`<span class="field-error" id=${`${name}-error`}>${error}</span>` : nothing}
-    </label>`;
+    </div>`;
   }
 
   private select(mode: Mode): void {

@@ -28,9 +28,11 @@ export const loginStyles = css`
     display: grid;
     gap: calc(var(--_space) * 1.5);
   }
-  label {
+  .field {
     display: grid;
     gap: calc(var(--_space) / 2);
+  }
+  .field > label {
     font-weight: 600;
   }
   label.check {
