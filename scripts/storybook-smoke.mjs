@@ -53,6 +53,10 @@ const expectations = {
   'elements-p2p-chat--typing': 'is typing',
   'elements-p2p-chat--long-conversation': 'Message number 59',
   'elements-p2p-chat--right-to-left': 'שלום! מה שלומך?',
+  // markup from a peer is shown as text
+  'elements-p2p-message-list--hostile-content': '<img src=x onerror=alert(1)>',
+  'elements-p2p-message-list--conversation': 'Are we still on for Friday?',
+  'elements-p2p-composer--replying': 'Replying to Bob',
 };
 
 const stories = Object.values(
@@ -81,7 +85,7 @@ try {
                 [...node.childNodes].map(deepText).join('');
           const el = document
             .querySelector('#storybook-root')
-            ?.querySelector('p2p-chat, p2p-login');
+            ?.querySelector('p2p-chat, p2p-login, p2p-composer, p2p-message-list');
           return (
             Boolean(el?.shadowRoot?.childElementCount) && (!text || deepText(el).includes(text))
           );

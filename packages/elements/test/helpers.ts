@@ -2,6 +2,7 @@
 import type * as ElementsModule from '../src/index.js';
 import type * as SdkModule from '../../sdk/src/index.js';
 import type { P2PClient } from '../../sdk/src/index.js';
+import { a11ySnapshot } from '@web/test-runner-commands';
 
 // The code under test, bundled from source with its dependencies (see test-support/wtr-p2pchat.mjs). The
 // SDK is imported from the same bundle graph as the elements use, through the elements' own exports.
@@ -104,4 +105,21 @@ export async function axe(el: Element): Promise<{ id: string; help: string; node
   if (!w.axe) throw new Error('axe did not load');
   const result = await w.axe.run(el, { resultTypes: ['violations'] });
   return result.violations;
+}
+
+/** One node of Chromium's accessibility tree: its role and name, as a screen reader gets them. */
+export interface A11yNode {
+  role?: string;
+  name?: string;
+  children?: A11yNode[];
+}
+/** Every node of the page's accessibility tree, in document order (shadow roots included). */
+export async function a11yNodes(): Promise<A11yNode[]> {
+  const all: A11yNode[] = [];
+  const walk = (n: A11yNode) => {
+    all.push(n);
+    n.children?.forEach(walk);
+  };
+  walk((await a11ySnapshot({})) as unknown as A11yNode);
+  return all;
 }

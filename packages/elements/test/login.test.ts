@@ -1,8 +1,8 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { a11ySnapshot, sendKeys } from '@web/test-runner-commands';
+import { sendKeys } from '@web/test-runner-commands';
 import type { P2PLoginElement } from '../src/index.js';
-import { account, axe, client, deep, fixture, until } from './helpers.js';
+import { a11yNodes, account, axe, client, deep, fixture, until } from './helpers.js';
 
 const input = (el: Element, name: string) => deep<HTMLInputElement>(el, `input[name="${name}"]`);
 function fill(el: Element, values: Record<string, string>) {
@@ -48,13 +48,7 @@ describe('<p2p-login>', () => {
     submit(el);
     await until(() => input(el, 'username')?.getAttribute('aria-invalid') === 'true', 'validation');
     // what Chromium's accessibility tree says, as a screen reader would read it
-    type Node = { role?: string; name?: string; description?: string; children?: Node[] };
-    const all: Node[] = [];
-    const walk = (n: Node) => {
-      all.push(n);
-      n.children?.forEach(walk);
-    };
-    walk((await a11ySnapshot({})) as unknown as Node);
+    const all = await a11yNodes();
     const boxes = all.filter((n) => n.role === 'textbox');
     expect(
       boxes.map((b) => b.name),

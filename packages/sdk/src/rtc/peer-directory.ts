@@ -135,7 +135,7 @@ export class PeerDirectory {
     const k = key(from.userId, from.sessionId);
     const queued = this.creating.get(k);
     if (queued) {
-      queued.push(body);
+      if (queued.length < MAX_HELD_SIGNALS) queued.push(body);
       return;
     }
     const held = this.held.get(k);

@@ -1,6 +1,7 @@
 import { P2PError } from '../errors.js';
 import { after, every } from '../internal/timers.js';
 import type { Cancel } from '../internal/timers.js';
+import { LeakyCounter } from '../internal/leaky-counter.js';
 import type { SignalBody } from '../protocol/socket.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Frame } from './frames.js';
@@ -77,6 +78,11 @@ export const PEER_TIMINGS = {
 const FRAME_BURST = 200;
 const FRAMES_PER_SECOND = 100;
 const DROPPED_FRAMES_BEFORE_CLOSE = 500;
+// Dropped frames are forgotten at this rate, so a long connection with an occasional burst is not closed
+// for the sum of its bursts; only a flood that goes on does.
+const DROPPED_FRAMES_FORGOTTEN_PER_SECOND = 10;
+// Candidates a peer may send before its offer; more are dropped (the offer carries what matters).
+const MAX_EARLY_CANDIDATES = 100;
 
 /**
  * One WebRTC connection to one session (tab, device) of a remote user, with one data channel. Negotiation
@@ -100,7 +106,7 @@ export class PeerSession {
   private signals: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private readonly bucket = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND);
-  private dropped = 0;
+  private readonly dropped = new LeakyCounter(DROPPED_FRAMES_FORGOTTEN_PER_SECOND);
   private relayCandidates = 0;
   private turnError: string | undefined;
   private lastHeard = Date.now();
@@ -252,8 +258,9 @@ export class PeerSession {
           sdpMid: sdpMid ?? null,
           sdpMLineIndex: sdpMLineIndex ?? null,
         };
-        if (!this.pc.remoteDescription) this.pendingCandidates.push(init);
-        else await this.addCandidate(init);
+        if (this.pc.remoteDescription) await this.addCandidate(init);
+        else if (this.pendingCandidates.length < MAX_EARLY_CANDIDATES)
+          this.pendingCandidates.push(init);
       } else if (body.type === 'bye') {
         this.close('peer left');
       } else if (body.type === 'hold') {
@@ -405,8 +412,7 @@ export class PeerSession {
   private receive(data: unknown): void {
     if (this.state === 'closed') return;
     if (!this.bucket.take()) {
-      this.dropped += 1;
-      if (this.dropped >= DROPPED_FRAMES_BEFORE_CLOSE)
+      if (this.dropped.add() >= DROPPED_FRAMES_BEFORE_CLOSE)
         this.fail('PEER_PROTOCOL', 'A peer flooded the connection; it was closed.', 'flooded');
       return;
     }

@@ -34,6 +34,16 @@ export interface MessageAction {
 /** Fired when the reader replies to, reacts to, edits or deletes a message. */
 export type P2PMessageActionEvent = CustomEvent<MessageAction>;
 
+/**
+ * The time of a message, or nothing when `at` is not one a Date can hold (NaN, out of range): a peer's
+ * message must render whatever it carries, and `toISOString` and `Intl` throw on those.
+ */
+function timeOf(at: number, format: Intl.DateTimeFormat) {
+  const date = new Date(at);
+  if (!Number.isFinite(date.getTime())) return nothing;
+  return html`<time datetime=${date.toISOString()}>${format.format(date)}</time>`;
+}
+
 /** The reactions offered by default. */
 export const DEFAULT_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'];
 
@@ -254,8 +264,7 @@ export class P2PMessageListElement extends LitElement {
                 m.kind === 'system'
                   ? nothing
                   : html`<span class="meta" part="meta"
-                      ><time datetime=${new Date(m.at).toISOString()}>${time.format(m.at)}</time
-                      >${m.edited ? html` · ${this.strings.edited ?? 'edited'}` : nothing}${
+                      >${timeOf(m.at, time)}${m.edited ? html` · ${this.strings.edited ?? 'edited'}` : nothing}${
                         m.kind === 'own' ? this.delivery(m) : nothing
                       }</span
                     >`
