@@ -1,11 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { loadConfig, startServer } from '../packages/server/src/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
-import type { RunningServer } from '../packages/server/src/index.js';
+import type { RunningServer } from '@p2pchat/server';
+import { startTestServer } from '../test-support/server.mjs';
 
 /** The real server, in this process, with everything it logs and every packet it receives kept. */
 export interface Observed {
@@ -24,25 +23,10 @@ export interface Observed {
 }
 
 export async function observedServer(env: Record<string, string> = {}): Promise<Observed> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-e2e-'));
-  const logs: string[] = [];
   const packets: string[] = [];
   const bodies: string[] = [];
-  const config = (port: string) =>
-    loadConfig({
-      PORT: port,
-      DATA_DIR: dataDir,
-      STUN_URLS: '',
-      LOG_LEVEL: 'debug',
-      NODE_ID: 'e2e',
-      AUTH_RATE_LIMIT_IP: '100000',
-      AUTH_RATE_LIMIT_ACCOUNT: '100000',
-      ...env,
-    });
-  const start = async (port: string) => {
-    const server = await startServer(config(port), {
-      logDestination: { write: (l: string) => logs.push(l) },
-    });
+  // Each time the server starts (restarts too): keep every engine.io packet and HTTP body it receives.
+  const observe = (server: RunningServer) => {
     server.realtime.io.engine.on(
       'connection',
       (socket: { on(e: 'packet', f: (p: { data?: unknown }) => void): void }) => {
@@ -56,32 +40,22 @@ export async function observedServer(env: Record<string, string> = {}): Promise<
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => bodies.push(Buffer.concat(chunks).toString('utf8')));
     });
-    return server;
   };
-  const o: Observed = {
-    server: await start('0'),
-    url: '',
-    dataDir,
-    logs,
+  const t = await startTestServer({
+    env: { LOG_LEVEL: 'debug', ...env },
+    name: 'e2e',
+    captureLogs: true,
+    onStart: observe,
+  });
+  return Object.assign(t, {
     packets,
     bodies,
-    async restart() {
-      const port = String(o.server.port);
-      await o.server.close();
-      o.server = await start(port);
-    },
-    async stop() {
-      await o.server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
     storeText() {
-      return readdirSync(dataDir)
-        .map((f) => readFileSync(join(dataDir, f)).toString('latin1'))
+      return readdirSync(t.dataDir)
+        .map((f) => readFileSync(join(t.dataDir, f)).toString('latin1'))
         .join('\n');
     },
-  };
-  o.url = o.server.url;
-  return o;
+  });
 }
 
 /** Chromium as ENVIRONMENT.md measured it: headless, as root, WebRTC host candidates kept local. */

@@ -1,15 +1,13 @@
 // Shared by the packages' web-test-runner configs: Chromium flags, a real @p2pchat server for the run, code
 // bundled from sources as an app's bundler would, and a reporter whose counts scripts/test.mjs reads.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { build } from 'esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { a11ySnapshotPlugin } from '@web/test-runner-commands/plugins';
-import { loadConfig, startServer } from '../packages/server/dist/index.js';
+import { startTestServer } from './server.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
 
 /**
@@ -19,19 +17,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
  */
 export function p2pchatServer(bundles) {
   let server;
-  let dataDir;
   const built = new Map();
-  const config = (port) =>
-    loadConfig({
-      PORT: port,
-      DATA_DIR: dataDir,
-      STUN_URLS: '',
-      LOG_LEVEL: 'silent',
-      CORS_ORIGINS: '*',
-      NODE_ID: 'wtr',
-      AUTH_RATE_LIMIT_IP: '100000',
-      AUTH_RATE_LIMIT_ACCOUNT: '100000',
-    });
   const require = createRequire(import.meta.url);
   return {
     name: 'p2pchat-server',
@@ -49,12 +35,10 @@ export function p2pchatServer(bundles) {
         });
         built.set(`/${name}.js`, out.outputFiles[0].text);
       }
-      dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-wtr-'));
-      server = await startServer(config('0'));
+      server = await startTestServer({ env: { CORS_ORIGINS: '*' }, name: 'wtr' });
     },
     async serverStop() {
-      await server?.close();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await server?.stop();
     },
     async serve(context) {
       if (context.path === '/p2pchat-server.json')
@@ -66,9 +50,7 @@ export function p2pchatServer(bundles) {
       }
       if (context.path === '/p2pchat-server/restart') {
         // The same port and store, as after a deploy; browsers must reconnect by themselves.
-        const port = String(server.port);
-        await server.close();
-        server = await startServer(config(port));
+        await server.restart();
         return { body: JSON.stringify({ url: server.url }), type: 'json' };
       }
       return undefined;

@@ -1,52 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-// The real server, from its sources (a test-only import; the SDK does not depend on the server).
-import { loadConfig, startServer } from '../../server/src/index.js';
-import type { RunningServer } from '../../server/src/index.js';
+// The real server, through the shared test harness (a test-only import; the SDK does not depend on it).
+import { startTestServer } from '../../../test-support/server.mjs';
+import type { TestServerHandle } from '../../../test-support/server.mjs';
 import { createClient, memoryStorage } from '../src/index.js';
 import type { ClientEvents, ClientOptions, P2PClient } from '../src/index.js';
 import type { PeerSession } from '../src/rtc/peer-session.js';
 
-/** A real server on a free port with its own data folder. */
-export interface Harness {
-  server: RunningServer;
-  url: string;
-  dataDir: string;
-  stop(): Promise<void>;
-  restart(): Promise<void>;
-}
+/** A real server on a free port with its own data folder (test-support/server.mjs). */
+export type Harness = TestServerHandle;
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-sdk-'));
-  const config = (port: string) =>
-    loadConfig({
-      PORT: port,
-      DATA_DIR: dataDir,
-      STUN_URLS: '',
-      LOG_LEVEL: 'silent',
-      NODE_ID: 'sdk-test',
-      AUTH_RATE_LIMIT_IP: '100000',
-      AUTH_RATE_LIMIT_ACCOUNT: '100000',
-      ...env,
-    });
-  const h: Harness = {
-    server: await startServer(config('0')),
-    url: '',
-    dataDir,
-    async stop() {
-      await h.server.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-    async restart() {
-      await h.server.close();
-      h.server = await startServer(config(String(h.server.port)));
-    },
-  };
-  h.url = h.server.url;
-  return h;
+export function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  return startTestServer({ env, name: 'sdk-test' });
 }
 
 /**

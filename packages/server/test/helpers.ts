@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../src/config.js';
+import { startTestServer as startShared } from '../../../test-support/server.mjs';
 import type { RunningServer, StartOptions } from '../src/server.js';
-import { startServer } from '../src/server.js';
 
 /** A server under test: the real one, on a free port, with its own data folder and captured log lines. */
 export interface TestServer extends RunningServer {
@@ -23,32 +22,8 @@ export async function startTestServer(
   env: Record<string, string> = {},
   options: Omit<StartOptions, 'logDestination'> = {},
 ): Promise<TestServer> {
-  const dataDir = env.DATA_DIR ?? tempDir();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    STUN_URLS: '',
-    LOG_LEVEL: 'info',
-    NODE_ID: 'test-node',
-    AUTH_RATE_LIMIT_IP: '100000',
-    AUTH_RATE_LIMIT_ACCOUNT: '100000',
-    ...env,
-  });
-  const logs: string[] = [];
-  const server = await startServer(config, {
-    ...options,
-    logDestination: { write: (line: string) => logs.push(line) },
-  });
-  return {
-    ...server,
-    dataDir,
-    logs,
-    async stop() {
-      await server.close();
-      if (!env.DATA_DIR) rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const t = await startShared({ env, options, name: 'test-node', captureLogs: true });
+  return { ...t.server, dataDir: t.dataDir, logs: t.logs, stop: () => t.stop() };
 }
 
 /** An HTTP answer, with the body parsed as JSON when it is JSON. */
