@@ -390,3 +390,32 @@ describe('p2pchat-server --workers 2: one port, every core, one embedded store',
     }
   }, 60_000);
 });
+
+describe.skipIf(skip)('--workers 2 on Redis, beside another node: one cluster of three', () => {
+  it('shares presence and signals between a machine of two workers and a third process', async () => {
+    const machine = await spawnServer({ ...baseEnv(), LOG_LEVEL: 'warn' }, ['--workers', '2']);
+    started.push(machine);
+    const other = await node();
+    const users = await Promise.all([0, 1, 2].map(() => registered(machine, 'wr')));
+    const ids = users.map((u) => u.user.id);
+    const cs = [
+      await client(machine.url, users[0]?.token ?? ''),
+      await client(machine.url, users[1]?.token ?? ''),
+      await client(other.url, users[2]?.token ?? ''),
+    ];
+    await until('everyone sees everyone', () =>
+      cs.every((c) => ids.every((id) => roster(c).has(id))),
+    );
+    for (const [i, from] of cs.entries())
+      for (const [j, to] of cs.entries()) {
+        if (i === j) continue;
+        expect(await from.signal(offer(ids[j] as string))).toEqual({ ok: true });
+        await to.next<RelayedSignal>('signal', (s) => s.from.userId === ids[i]);
+      }
+    machine.child.kill('SIGTERM');
+    expect(await machine.exited).toBe(0);
+    await until('the machine’s users offline on the third node', () =>
+      [ids[0], ids[1]].every((id) => !roster(cs[2] as TestClient).has(id as string)),
+    );
+  }, 60_000);
+});
