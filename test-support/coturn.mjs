@@ -1,7 +1,8 @@
 // A real coturn for tests, on loopback (ENVIRONMENT.md): it listens on 127.0.0.1 and relays from 127.0.0.2,
 // so a connection that went through it is provable (the relay candidates carry 127.0.0.2). Started per test
 // file on its own port and relay port range, and stopped (or killed and started again) by the test.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { daemon } from './daemon.mjs';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
@@ -56,8 +57,7 @@ export async function startCoturn() {
     '-v',
     `--pidfile=${join(tmpdir(), `p2pchat-coturn-${port}.pid`)}`,
   ];
-  let proc;
-  let log = '';
+  const d = daemon('turnserver', args, { ready: /UDP listener opened on: 127\.0\.0\.1/ });
   const turn = {
     secret,
     port,
@@ -65,31 +65,12 @@ export async function startCoturn() {
     relayIp: '127.0.0.2',
     /** Everything coturn printed since it was first started. */
     get log() {
-      return log;
+      return d.log;
     },
-    async start() {
-      const from = log.length;
-      proc = spawn('turnserver', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const onData = (d) => (log += d.toString());
-      proc.stdout.on('data', onData);
-      proc.stderr.on('data', onData);
-      const deadline = Date.now() + 10_000;
-      while (!/UDP listener opened on: 127\.0\.0\.1/.test(log.slice(from))) {
-        if (proc.exitCode !== null) throw new Error(`coturn exited: ${log.slice(-2000)}`);
-        if (Date.now() > deadline) throw new Error(`coturn did not start: ${log.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    start: d.start,
     /** Kills it at once, as a crash or a cut path would (allocations are lost). */
-    async kill() {
-      if (!proc || proc.exitCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      await turn.kill();
-    },
+    kill: d.kill,
+    stop: d.kill,
   };
   await turn.start();
   return turn;

@@ -1,7 +1,8 @@
 // A real nginx for tests: TLS termination and a sticky load balancer in front of server processes, with the
 // configuration docs/deploy.md shows (`deployConfig`). It runs in the foreground as one process
 // (`master_process off`), on a free loopback port, with a self-signed certificate made by openssl.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { daemon } from './daemon.mjs';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { freePort } from './ports.mjs';
@@ -92,22 +93,15 @@ ${deployConfig({ listen: `127.0.0.1:${port}`, upstreams, certificate, key })}
 }
 `,
   );
-  const proc = spawn('nginx', ['-p', dir, '-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nginx exited: ${out}`);
-    const ok = await new Promise((resolve) => {
-      const s = createServer();
-      s.once('error', () => resolve(true)); // taken: nginx listens
-      s.listen(port, '127.0.0.1', () => s.close(() => resolve(false)));
+  // Ready once something (nginx) holds its port.
+  const portTaken = () =>
+    new Promise((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(true));
+      probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
     });
-    if (ok) break;
-    if (Date.now() > deadline) throw new Error(`nginx did not start: ${out}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const d = daemon('nginx', ['-p', dir, '-c', conf], { isReady: portTaken });
+  await d.start();
   return {
     port,
     url: `https://127.0.0.1:${port}`,
@@ -115,17 +109,13 @@ ${deployConfig({ listen: `127.0.0.1:${port}`, upstreams, certificate, key })}
     ca: readFileSync(certificate, 'utf8'),
     get log() {
       try {
-        return out + readFileSync(join(dir, 'error.log'), 'utf8');
+        return d.log + readFileSync(join(dir, 'error.log'), 'utf8');
       } catch {
-        return out;
+        return d.log;
       }
     },
     async stop() {
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGKILL');
-        await exited;
-      }
+      await d.kill();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,8 @@
 // A real redis-server for tests, on loopback, without persistence (ENVIRONMENT.md: redis-server 7 is
 // installed by .ci/run on Debian). Each test file starts its own on a free port; a test may kill it (an
 // outage) and start it again on the same port.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { daemon } from './daemon.mjs';
 import { freePort } from './ports.mjs';
 
 /** Whether redis-server is installed here. */
@@ -13,42 +14,21 @@ export function hasRedis() {
 export async function startRedis() {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
-  let proc;
-  let log = '';
+  const d = daemon('redis-server', args, { ready: /Ready to accept connections/ });
   const redis = {
     port,
     url: `redis://127.0.0.1:${port}`,
     /** Everything redis-server printed since it was first started. */
     get log() {
-      return log;
+      return d.log;
     },
     get running() {
-      return !!proc && proc.exitCode === null && proc.signalCode === null;
+      return d.running;
     },
-    async start() {
-      const from = log.length;
-      proc = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-      const onData = (d) => (log += d.toString());
-      proc.stdout.on('data', onData);
-      proc.stderr.on('data', onData);
-      const deadline = Date.now() + 10_000;
-      while (!/Ready to accept connections/.test(log.slice(from))) {
-        if (proc.exitCode !== null) throw new Error(`redis-server exited: ${log.slice(-2000)}`);
-        if (Date.now() > deadline)
-          throw new Error(`redis-server did not start: ${log.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    },
+    start: d.start,
     /** Kills it at once, as a crash or a lost network would. */
-    async kill() {
-      if (!redis.running) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGKILL');
-      await exited;
-    },
-    async stop() {
-      await redis.kill();
-    },
+    kill: d.kill,
+    stop: d.kill,
   };
   await redis.start();
   return redis;

@@ -13,11 +13,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { openEmbeddedStore } from '@p2pchat/server';
 import { Redis } from 'ioredis';
 import { io } from 'socket.io-client';
 import { hasRedis, startRedis } from '../../test-support/redis.mjs';
+import { cpuSeconds, lineReader, median } from './proc.mjs';
 import { writeSection } from './results.mjs';
 import { seedUsers } from './servers/seed.mjs';
 
@@ -31,7 +31,6 @@ const RATES = (process.env.RATES ?? '1000,2000,4000,6000,8000,10000,12000,15000,
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 3);
 const LATENCY_SAMPLES = 300;
 const P99_AIM_MS = 50;
-const TICK = 100; // getconf CLK_TCK on Linux
 
 const SETUPS = {
   single: { label: 'one process', args: [] },
@@ -86,14 +85,6 @@ async function redisHopMs(url) {
   sub.disconnect();
   return median(d);
 }
-const cpuSeconds = (pid) => {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICK;
-  } catch {
-    return 0;
-  }
-};
 // The primary and its workers.
 const family = (pid) => [
   pid,
@@ -109,23 +100,6 @@ const family = (pid) => [
     .map(Number),
 ];
 const cpuOf = (pids) => pids.reduce((sum, p) => sum + cpuSeconds(p), 0);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-function lineReader(child) {
-  const lines = createInterface({ input: child.stdout });
-  const queue = [];
-  const waiting = [];
-  lines.on('line', (l) => (waiting.length ? waiting.shift()(l) : queue.push(l)));
-  return (timeoutMs = 180_000) =>
-    new Promise((resolve, reject) => {
-      if (queue.length) return resolve(queue.shift());
-      const t = setTimeout(() => reject(new Error(`no output in ${timeoutMs} ms`)), timeoutMs);
-      waiting.push((l) => {
-        clearTimeout(t);
-        resolve(l);
-      });
-    });
-}
 
 async function startServer(setup, dataDir, redisUrl) {
   const child = spawn(process.execPath, [CLI, ...setup.args], {
@@ -241,7 +215,7 @@ async function measure(name, redisUrl) {
       env: { ...process.env, TARGET: 'ours', PORT: server.port, N: String(N), TOKENS: tokens },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    const next = lineReader(gen);
+    const next = lineReader(gen, 'loadgen');
     const connected = JSON.parse(await next());
     await next(); // ready
     await sleep(1000);

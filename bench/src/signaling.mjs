@@ -9,9 +9,8 @@
 //   N=1000 RUNS=1 TARGETS=ours,peerjs pnpm --filter @p2pchat/bench signaling
 //   LABEL='after X' …   writes its own section, beside the others (before/after a change)
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
+import { cpuSeconds, lineReader, rssBytes } from './proc.mjs';
 import { writeSection } from './results.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
@@ -23,7 +22,6 @@ const RATES = (process.env.RATES ?? '1000,2000,5000,10000,15000,20000,30000,4000
   .map(Number);
 const STEP_SECONDS = Number(process.env.STEP_SECONDS ?? 3);
 const P99_AIM_MS = 50;
-const TICK = 100; // getconf CLK_TCK on Linux
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -33,37 +31,13 @@ const freePort = () =>
     });
   });
 
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICK; // utime + stime
-}
-function rssBytes(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
-
 // A child on one core whose stdout lines are read one by one.
 function start(core, script, env) {
   const child = spawn('taskset', ['-c', String(core), process.execPath, script], {
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout });
-  const queue = [];
-  const waiting = [];
-  lines.on('line', (l) => (waiting.length ? waiting.shift()(l) : queue.push(l)));
-  const next = (timeoutMs = 600_000) =>
-    new Promise((resolve, reject) => {
-      if (queue.length) return resolve(queue.shift());
-      const t = setTimeout(
-        () => reject(new Error(`${script}: no output in ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      waiting.push((l) => {
-        clearTimeout(t);
-        resolve(l);
-      });
-    });
+  const next = lineReader(child, script, 600_000);
   return { child, next };
 }
 

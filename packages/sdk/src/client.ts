@@ -308,10 +308,7 @@ export class P2PClient {
    */
   async logout(options: { forget?: boolean } = {}): Promise<void> {
     this.disconnect();
-    if (options.forget) {
-      this.reachPolicy.forgetAll();
-      if (this.storeReady) await (await this.storeReady).clear();
-    }
+    if (options.forget) await this.forgetAccountHere();
     await this.account.logout();
   }
 
@@ -323,6 +320,11 @@ export class P2PClient {
   async deleteAccount(password: string): Promise<void> {
     await this.account.deleteAccount(password);
     this.disconnect();
+    await this.forgetAccountHere();
+  }
+
+  // This account's contacts, declined and blocked users, and local history, erased from this device.
+  private async forgetAccountHere(): Promise<void> {
     this.reachPolicy.forgetAll();
     if (this.storeReady) await (await this.storeReady).clear();
   }

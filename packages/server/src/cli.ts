@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { setupWorker } from '@socket.io/sticky';
@@ -24,25 +25,31 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** `--workers N` (or `--workers=N`, `auto` for one per core); 0 when absent. */
-function workersFrom(argv: readonly string[]): number {
-  let workers = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const value =
-      arg === '--workers' ? argv[++i] : arg.startsWith('--workers=') ? arg.slice(10) : null;
-    if (value === null) fail(`unknown argument "${arg}"\n${USAGE}`, 64);
-    if (value === 'auto') workers = availableParallelism();
-    else if (
-      value !== undefined &&
-      /^\d+$/.test(value) &&
-      Number(value) >= 1 &&
-      Number(value) <= 256
-    )
-      workers = Number(value);
-    else fail(`--workers needs a number from 1 to 256, or auto\n${USAGE}`, 64);
+/** The command line: `--workers N|auto` (0 when absent), or an account command and its argument. */
+function parseCommandLine(argv: string[]): { workers: number; command?: string; who?: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { workers: { type: 'string' } },
+      allowPositionals: true,
+    });
+  } catch (err) {
+    fail(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`, 64);
   }
-  return workers;
+  const { values, positionals } = parsed;
+  const [command, who, ...rest] = positionals;
+  if (command !== undefined) {
+    if (command !== 'disable-account' && command !== 'enable-account')
+      fail(`unknown argument "${command}"\n${USAGE}`, 64);
+    if (!who || rest.length > 0) fail(`${command} needs one username or e-mail\n${USAGE}`, 64);
+  }
+  const raw = values.workers;
+  if (raw === undefined) return { workers: 0, command, who };
+  if (raw === 'auto') return { workers: availableParallelism(), command, who };
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(n >= 1 && n <= 256)) fail(`--workers needs a number from 1 to 256, or auto\n${USAGE}`, 64);
+  return { workers: n, command, who };
 }
 
 // The `p2pchat-server` command: configuration from the environment, graceful stop on SIGTERM or SIGINT.
@@ -55,37 +62,33 @@ async function main(): Promise<void> {
     throw err;
   }
   if (isWorker()) return runWorker(config);
-  const [command, who, ...rest] = process.argv.slice(2);
-  if (command === 'disable-account' || command === 'enable-account') {
-    if (!who || rest.length > 0) fail(`${command} needs one username or e-mail\n${USAGE}`, 64);
-    return setAccountActive(config, who, command === 'enable-account');
-  }
-  const workers = workersFrom(process.argv.slice(2));
+  const { workers, command, who } = parseCommandLine(process.argv.slice(2));
+  if (command && who) return setAccountActive(config, who, command === 'enable-account');
   if (workers > 0) return runWorkers(config, workers);
 
   const stopper = stopOn(['SIGTERM', 'SIGINT']);
   const server = await startServer(config);
   process.stderr.write(`p2pchat-server listening on ${server.url} (store: ${server.store.kind})\n`);
   if (config.demoPage) process.stderr.write(`p2pchat-server: demo page at ${server.url}/\n`);
-  stopper.serving(server);
+  stopper.serving((signal) => shutDown(server, signal));
 }
 
 /**
  * Signal handlers go in before anything else, so a stop that arrives during start-up is never lost (without
- * a handler, the default action would kill the process mid-write); the server stops once it is serving.
+ * a handler, the default action would kill the process mid-write); `stop` runs, once, once serving.
  */
-function stopOn(signals: NodeJS.Signals[]): { serving(server: RunningServer): void } {
-  const running: { server?: RunningServer; stopRequested?: string } = {};
-  const stop = (signal: string) => {
-    if (running.stopRequested) return;
-    running.stopRequested = signal;
-    if (running.server) shutDown(running.server, signal);
-  };
-  for (const signal of signals) process.on(signal, () => stop(signal));
+function stopOn(signals: NodeJS.Signals[]): { serving(stop: (signal: string) => void): void } {
+  const running: { stop?: (signal: string) => void; stopRequested?: string } = {};
+  for (const signal of signals)
+    process.on(signal, () => {
+      if (running.stopRequested) return;
+      running.stopRequested = signal;
+      running.stop?.(signal);
+    });
   return {
-    serving(server) {
-      running.server = server;
-      if (running.stopRequested) shutDown(server, running.stopRequested);
+    serving(stop) {
+      running.stop = stop;
+      if (running.stopRequested) stop(running.stopRequested);
     },
   };
 }
@@ -117,28 +120,20 @@ async function setAccountActive(config: Config, who: string, active: boolean): P
 /** The primary of `--workers N`: holds the port, starts the workers, restarts one that dies. */
 async function runWorkers(config: Config, workers: number): Promise<void> {
   const log = (line: string) => process.stderr.write(`p2pchat-server: ${line}\n`);
-  const running: { stop?: () => void; stopRequested?: NodeJS.Signals } = {};
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (running.stopRequested) return;
-    running.stopRequested = signal;
-    running.stop?.();
-  };
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-  process.on('SIGINT', () => onSignal('SIGINT'));
+  const stopper = stopOn(['SIGTERM', 'SIGINT']);
   const primary = await runPrimary(config, workers, log);
-  running.stop = () => {
-    startStopWatchdog(STOP_BOUND_MS + 5_000); // the workers' own bound, and the primary's after it
-    log(`${running.stopRequested}: stopping ${workers} workers`);
-    primary.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
   process.stderr.write(
     `p2pchat-server listening on ${primary.url} (store: ${config.mongodbUri ? 'mongodb' : 'embedded'}, ${workers} workers)\n`,
   );
   if (config.demoPage) log(`demo page at ${primary.url}/`);
-  if (running.stopRequested) running.stop();
+  stopper.serving((signal) => {
+    startStopWatchdog(STOP_BOUND_MS + 5_000); // the workers' own bound, and the primary's after it
+    log(`${signal}: stopping ${workers} workers`);
+    primary.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
 }
 
 /** One worker of `--workers N`: the whole server, on connections its primary hands over. */
@@ -154,7 +149,7 @@ async function runWorker(config: Config): Promise<void> {
   });
   setupWorker(server.realtime.io as never);
   announceReady();
-  stopper.serving(server);
+  stopper.serving((signal) => shutDown(server, signal));
 }
 
 /** How long a stop may take before the process is ended anyway, ms (README, docs/deploy.md). */

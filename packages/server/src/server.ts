@@ -59,6 +59,12 @@ const NODE_BEAT_MS = 3_000;
 /** A node whose last heartbeat is older than this is gone: its open sessions are closed, ms. */
 const NODE_STALE_MS = 10_000;
 
+/** The URL a server listening on `host`:`port` is reached at (a wildcard host shown as loopback). */
+export function baseUrl(host: string, port: number): string {
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return `http://${shown === '0.0.0.0' ? '127.0.0.1' : shown}:${port}`;
+}
+
 /**
  * Opens the store, builds the app, attaches Socket.IO and listens. Sessions this node left open (after a
  * crash) are closed first. Resolves once the server accepts connections.
@@ -148,8 +154,7 @@ export async function startServer(
     });
   }
   const port = options.listen === false ? config.port : (httpServer.address() as AddressInfo).port;
-  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
+  const url = baseUrl(config.host, port);
 
   // Expired tokens, and the records of chat sessions that ended longer ago than SESSION_RETENTION.
   const purgeOld = () =>

@@ -1,7 +1,6 @@
 import { P2PError } from '../errors.js';
 import { after, every } from '../internal/timers.js';
 import type { Cancel } from '../internal/timers.js';
-import { LeakyCounter } from '../internal/leaky-counter.js';
 import type { SignalBody } from '../protocol/socket.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Frame } from './frames.js';
@@ -77,9 +76,9 @@ export const PEER_TIMINGS = {
 // A hostile peer may not flood us: frames beyond this rate are dropped, and a sustained flood closes.
 const FRAME_BURST = 200;
 const FRAMES_PER_SECOND = 100;
+// Frames dropped beyond which the connection closes; they are forgotten at 10 a second, so a long
+// connection with an occasional burst is not closed for the sum of its bursts, only a flood that goes on.
 const DROPPED_FRAMES_BEFORE_CLOSE = 500;
-// Dropped frames are forgotten at this rate, so a long connection with an occasional burst is not closed
-// for the sum of its bursts; only a flood that goes on does.
 const DROPPED_FRAMES_FORGOTTEN_PER_SECOND = 10;
 // Candidates a peer may send before its offer; more are dropped (the offer carries what matters).
 const MAX_EARLY_CANDIDATES = 100;
@@ -106,7 +105,10 @@ export class PeerSession {
   private signals: Promise<void> = Promise.resolve();
   private pendingCandidates: RTCIceCandidateInit[] = [];
   private readonly bucket = new TokenBucket(FRAME_BURST, FRAMES_PER_SECOND);
-  private readonly dropped = new LeakyCounter(DROPPED_FRAMES_FORGOTTEN_PER_SECOND);
+  private readonly dropAllowance = new TokenBucket(
+    DROPPED_FRAMES_BEFORE_CLOSE,
+    DROPPED_FRAMES_FORGOTTEN_PER_SECOND,
+  );
   private relayCandidates = 0;
   private turnError: string | undefined;
   private lastHeard = Date.now();
@@ -412,7 +414,7 @@ export class PeerSession {
   private receive(data: unknown): void {
     if (this.state === 'closed') return;
     if (!this.bucket.take()) {
-      if (this.dropped.add() >= DROPPED_FRAMES_BEFORE_CLOSE)
+      if (!this.dropAllowance.take())
         this.fail('PEER_PROTOCOL', 'A peer flooded the connection; it was closed.', 'flooded');
       return;
     }

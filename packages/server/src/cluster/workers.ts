@@ -6,6 +6,7 @@ import { setupPrimary as setupClusterAdapterPrimary } from '@socket.io/cluster-a
 import { setupMaster as setupStickyPrimary } from '@socket.io/sticky';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
 import type { Config } from '../config.js';
+import { baseUrl } from '../server.js';
 import { openStore } from '../store/open-store.js';
 
 /** A worker that dies this soon after starting is not restarted (it would only die again), ms. */
@@ -44,8 +45,7 @@ export async function runPrimary(
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
-  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${port}`;
+  const url = baseUrl(config.host, port);
 
   let stopping = false;
   let started = false;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   DEFAULT_STATUS,
   DeleteAccountRequestSchema,
+  EmailSchema,
   LoginRequestSchema,
   ProfileUpdateSchema,
   RegisterRequestSchema,
@@ -174,9 +175,10 @@ export class AccountService extends EventEmitter<AccountEvents> {
    * user, or null when there is no such account.
    */
   async setAccountActive(who: string, active: boolean): Promise<PublicUser | null> {
-    const user = who.includes('@')
-      ? await this.store.users.findByEmail(who.toLowerCase())
-      : await this.store.users.findByUsernameKey(usernameKey(who));
+    const email = EmailSchema.safeParse(who);
+    const user = email.success
+      ? await this.store.users.findByEmail(email.data)
+      : await this.store.users.findByUsernameKey(usernameKey(who.trim()));
     if (!user) return null;
     await this.store.users.setActive(user.id, active);
     if (!active) {
@@ -186,22 +188,10 @@ export class AccountService extends EventEmitter<AccountEvents> {
     return toPublicUser({ ...user, isActive: active });
   }
 
-  /**
-   * Tokens revoked since `since` by any process sharing the store (a logout on another node, an operator
-   * disabling an account from the command line), with whether their account is closed.
-   */
-  async revokedSince(since: Date): Promise<{ tokenHash: string; accountClosed: boolean }[]> {
-    const revoked = await this.store.tokens.revokedSince(since);
-    const closed = new Map<string, boolean>();
-    for (const { userId } of revoked) {
-      if (closed.has(userId)) continue;
-      const user = await this.store.users.findById(userId);
-      closed.set(userId, !user || !user.isActive);
-    }
-    return revoked.map((r) => ({
-      tokenHash: r.tokenHash,
-      accountClosed: closed.get(r.userId) ?? true,
-    }));
+  /** Whether the account is gone or disabled (so its revoked tokens mean `account-closed`, not a logout). */
+  async isAccountClosed(userId: string): Promise<boolean> {
+    const user = await this.store.users.findById(userId);
+    return !user || !user.isActive;
   }
 
   /** The user's own view of their account. */

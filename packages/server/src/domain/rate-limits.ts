@@ -50,6 +50,9 @@ function limited(res: unknown): never {
   throw res instanceof RateLimiterRes ? rateLimited(res.msBeforeNext) : res;
 }
 
+/** The key of one account tried from one address. */
+const pairOf = (accountKey: string, ip: string) => `${accountKey}|${ip}`;
+
 function limiter(
   backend: RateLimitBackend,
   keyPrefix: string,
@@ -119,7 +122,7 @@ export class AuthRateLimiter {
 
   /** Throws `RATE_LIMITED` when `ip` may not try `accountKey` now (without counting an attempt). */
   async checkAccount(accountKey: string, ip: string): Promise<void> {
-    const pairKey = `${accountKey}|${ip}`;
+    const pairKey = pairOf(accountKey, ip);
     const [pair, account, wait] = await Promise.all([
       this.pair.get(pairKey),
       this.account.get(accountKey),
@@ -137,7 +140,7 @@ export class AuthRateLimiter {
    * makes the next try from `ip` wait, a registration does not.
    */
   async failedForAccount(accountKey: string, ip: string, growingWait = true): Promise<void> {
-    const pairKey = `${accountKey}|${ip}`;
+    const pairKey = pairOf(accountKey, ip);
     const [pair] = await Promise.all([
       this.pair.consume(pairKey).catch((res: unknown) => res),
       this.account.consume(accountKey).catch(() => undefined),
@@ -151,7 +154,7 @@ export class AuthRateLimiter {
 
   /** Forgets the failures of `ip` on the account after a successful login. */
   async succeededForAccount(accountKey: string, ip: string): Promise<void> {
-    const pairKey = `${accountKey}|${ip}`;
+    const pairKey = pairOf(accountKey, ip);
     await Promise.all([this.pair.delete(pairKey), this.delay.delete(pairKey)]);
   }
 }

@@ -32,12 +32,13 @@ export function jsonBodies(limit: number): RequestHandler[] {
       next();
       return;
     }
+    const tooLarge = `The request body may be at most ${limit} bytes.`;
     if (length !== undefined && Number(length) > limit) {
-      next(new AppError('PAYLOAD_TOO_LARGE', `The request body may be at most ${limit} bytes.`));
+      refuseNow(req, res, 'PAYLOAD_TOO_LARGE', tooLarge);
       return;
     }
     if (!req.is('application/json')) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
+      refuseNow(req, res, 'UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
       return;
     }
     const timer = setTimeout(() => {
@@ -51,7 +52,7 @@ export function jsonBodies(limit: number): RequestHandler[] {
       received += chunk.length;
       if (received <= limit) return;
       req.off('data', count);
-      refuseNow(req, res, 'PAYLOAD_TOO_LARGE', `The request body may be at most ${limit} bytes.`);
+      refuseNow(req, res, 'PAYLOAD_TOO_LARGE', tooLarge);
     };
     req.on('data', count);
     const done = () => clearTimeout(timer);

@@ -8,7 +8,7 @@ import { StoreUnavailableError } from '../store/port.js';
 const STORE_RETRY_AFTER_SECONDS = 2;
 
 /** `503 UNAVAILABLE` with `Retry-After`: the store is locked or unreachable for a moment. */
-export const unavailable = (): AppError =>
+const unavailable = (): AppError =>
   new AppError(
     'UNAVAILABLE',
     'The server cannot reach its data right now; try again in a moment.',
@@ -49,12 +49,6 @@ function fromBodyParser(err: unknown): AppError | null {
   }
 }
 
-const CLOSE_AFTER = new Set<string>([
-  'PAYLOAD_TOO_LARGE',
-  'UNSUPPORTED_MEDIA_TYPE',
-  'REQUEST_TIMEOUT',
-]);
-
 /** The last middleware: known errors become protocol errors; anything else is logged and answered 500. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
@@ -65,10 +59,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           ? unavailable()
           : fromBodyParser(err);
     if (known) {
-      if (res.headersSent) return; // answered already (a body that timed out)
-      // A body refused for its size or type is not read on: the connection closes after the answer, so
-      // the client cannot make the server swallow the rest.
-      if (CLOSE_AFTER.has(known.code)) res.set('Connection', 'close');
+      if (res.headersSent) return; // answered already (a body refused by jsonBodies, see bodies.ts)
       sendError(res, known);
       return;
     }

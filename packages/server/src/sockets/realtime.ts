@@ -1,6 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { MAX_SIGNAL_BYTES, PROTOCOL_VERSION } from '@p2pchat/sdk/protocol';
-import type { SessionEndReason } from '@p2pchat/sdk/protocol';
+import type { PublicUser, SessionEndReason } from '@p2pchat/sdk/protocol';
 import { Server } from 'socket.io';
 import type { ServerOptions } from 'socket.io';
 import type { AccountService } from '../domain/accounts.js';
@@ -13,7 +13,6 @@ import type { ClusterTimings } from './cluster-link.js';
 import { ClusterRoster } from './cluster-roster.js';
 import { atDeadline } from './deadline.js';
 import { PresenceFeed } from './presence-feed.js';
-import type { PresenceRoster } from './presence-roster.js';
 import type { SignalLimits } from './signal-relay.js';
 import { relaySignals } from './signal-relay.js';
 import type { RealtimeServer, RealtimeSocket } from './types.js';
@@ -124,7 +123,7 @@ export function attachRealtime(
   const onRevoked = (tokenHash: string) => {
     for (const socket of [...(socketsByToken.get(tokenHash) ?? [])]) end(socket, 'logout');
   };
-  const onProfile = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
+  const onProfile = (user: PublicUser) => {
     if (roster.updateUser(user)) feed.changed(user.id);
   };
   const onClosed = (userId: string) => {
@@ -222,18 +221,15 @@ export function attachRealtime(
   });
 
   // Account events raised on this node: acted on here, and passed on to the other nodes.
-  const revokedHere = (tokenHash: string) => {
-    onRevoked(tokenHash);
-    link?.tokenRevoked(tokenHash);
-  };
-  const profileHere = (user: Parameters<PresenceRoster['updateUser']>[0]) => {
-    onProfile(user);
-    link?.profileUpdated(user);
-  };
-  const closedHere = (userId: string) => {
-    onClosed(userId);
-    link?.accountClosed(userId);
-  };
+  const hereAndThere =
+    <T>(here: (arg: T) => void, there: ((arg: T) => void) | undefined) =>
+    (arg: T) => {
+      here(arg);
+      there?.(arg);
+    };
+  const revokedHere = hereAndThere(onRevoked, link && ((h: string) => link.tokenRevoked(h)));
+  const profileHere = hereAndThere(onProfile, link && ((u: PublicUser) => link.profileUpdated(u)));
+  const closedHere = hereAndThere(onClosed, link && ((id: string) => link.accountClosed(id)));
   accounts.on('token:revoked', revokedHere);
   accounts.on('profile:updated', profileHere);
   accounts.on('account:closed', closedHere);
@@ -241,17 +237,22 @@ export function attachRealtime(
   // Revocations made by processes that share the store but not a cluster link (an operator disabling an
   // account from the command line, a node without Redis): looked for every few seconds.
   let sweptTo = new Date(Date.now() - REVOCATION_LOOKBACK_MS);
+  const sweepRevoked = async () => {
+    const now = new Date();
+    const revoked = await store.tokens.revokedSince(sweptTo);
+    sweptTo = new Date(now.getTime() - REVOCATION_LOOKBACK_MS); // overlap: clocks and slow writes
+    // Only tokens with sockets here are looked at further (most were ended where they were revoked).
+    for (const { tokenHash, userId } of revoked) {
+      const sockets = [...(socketsByToken.get(tokenHash) ?? [])];
+      if (sockets.length === 0) continue;
+      const reason = (await accounts.isAccountClosed(userId)) ? 'account-closed' : 'logout';
+      for (const socket of sockets) end(socket, reason);
+    }
+  };
   const sweep = setInterval(() => {
     if (socketsByToken.size === 0) return;
-    const now = new Date();
-    accounts.revokedSince(sweptTo).then(
-      (revoked) => {
-        sweptTo = new Date(now.getTime() - REVOCATION_LOOKBACK_MS); // overlap: clocks and slow writes
-        for (const { tokenHash, accountClosed } of revoked)
-          for (const socket of [...(socketsByToken.get(tokenHash) ?? [])])
-            end(socket, accountClosed ? 'account-closed' : 'logout');
-      },
-      (err: unknown) => logger.warn({ err }, 'could not look for revoked tokens'),
+    sweepRevoked().catch((err: unknown) =>
+      logger.warn({ err }, 'could not look for revoked tokens'),
     );
   }, REVOCATION_SWEEP_MS);
   sweep.unref();
