@@ -8,12 +8,12 @@ import { after } from './internal/timers.js';
 import type { Cancel } from './internal/timers.js';
 import {
   MAX_FRAME_BYTES,
-  MAX_MESSAGE_LENGTH,
+  MAX_MESSAGE_BYTES,
   MAX_REACTION_KINDS,
-  MAX_REACTION_LENGTH,
+  MAX_REACTION_BYTES,
   MAX_RECEIPT_IDS,
 } from './rtc/frames.js';
-import { frameBytes } from './rtc/frames.js';
+import { frameBytes, utf8Length } from './rtc/frames.js';
 import type { Frame, MessageFrame, SyncRecord } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
 
@@ -193,13 +193,7 @@ export class Conversation {
     if (typeof body !== 'string' || body.trim().length === 0) {
       throw new P2PError('INVALID_PAYLOAD', 'A message needs some text.', 'peer');
     }
-    if (body.length > MAX_MESSAGE_LENGTH) {
-      throw new P2PError(
-        'MESSAGE_TOO_LARGE',
-        `A message may be at most ${MAX_MESSAGE_LENGTH} characters.`,
-        'peer',
-      );
-    }
+    tooLarge(body);
     if (this.state === 'closed')
       throw new P2PError('CLOSED', 'This conversation was closed.', 'peer');
     const unreachable = this.host.unreachable(this.peerId);
@@ -253,8 +247,9 @@ export class Conversation {
 
   /** Changes the text of one of your messages, here and at the peer (who shows it as edited). */
   async edit(id: string, body: string): Promise<void> {
-    if (typeof body !== 'string' || body.trim().length === 0 || body.length > MAX_MESSAGE_LENGTH)
-      throw new P2PError('INVALID_PAYLOAD', 'An edit needs some text, within the limit.', 'peer');
+    if (typeof body !== 'string' || body.trim().length === 0)
+      throw new P2PError('INVALID_PAYLOAD', 'An edit needs some text.', 'peer');
+    tooLarge(body);
     const m = await this.own(id);
     const at = Date.now();
     fitsAFrame({ t: 'edit', id, body, at });
@@ -280,7 +275,7 @@ export class Conversation {
 
   /** Adds your reaction to a message of the conversation, or takes it back if you had given it. */
   async react(id: string, emoji: string): Promise<void> {
-    if (typeof emoji !== 'string' || emoji.length === 0 || emoji.length > MAX_REACTION_LENGTH)
+    if (typeof emoji !== 'string' || emoji.length === 0 || utf8Length(emoji) > MAX_REACTION_BYTES)
       throw new P2PError('INVALID_PAYLOAD', 'A reaction is one emoji.', 'peer');
     const store = await this.host.store();
     const m = await store.get(this.peerId, id);
@@ -711,6 +706,16 @@ function withReaction(
   return { ...m, reactions };
 }
 
+// The sender's check is the receiver's: bytes of UTF-8, never UTF-16 units.
+function tooLarge(body: string): void {
+  const bytes = utf8Length(body);
+  if (bytes > MAX_MESSAGE_BYTES)
+    throw new P2PError(
+      'MESSAGE_TOO_LARGE',
+      `That message takes ${bytes} bytes; at most ${MAX_MESSAGE_BYTES} fit in one message.`,
+      'peer',
+    );
+}
 // Text the JSON of a frame escapes (control characters take six bytes each) can make a message within the
 // character limit too big for a frame, which the peer would drop: refuse it before it is stored.
 function fitsAFrame(frame: Frame): void {

@@ -26,7 +26,7 @@ export const ClientErrorCode = {
   PEER_DECLINED: 'PEER_DECLINED',
   /** The peer did not acknowledge in time. */
   TIMEOUT: 'TIMEOUT',
-  /** The message is longer than {@link MAX_MESSAGE_LENGTH}. */
+  /** The message is larger than {@link MAX_MESSAGE_BYTES} (UTF-8), or too big for a frame once encoded. */
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
   /** A peer sent something that is not the protocol; it was dropped. */
   PEER_PROTOCOL: 'PEER_PROTOCOL',

@@ -52,7 +52,7 @@ export type {
   PeerState,
   RTCPeerConnectionConstructor,
 } from './rtc/peer-session.js';
-export { MAX_FRAME_BYTES, MAX_MESSAGE_LENGTH, FRAME_VERSION } from './rtc/frames.js';
+export { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, FRAME_VERSION } from './rtc/frames.js';
 export { PROTOCOL_VERSION } from './protocol/limits.js';
 export type { PrivateUser, PublicUser } from './protocol/users.js';
 export type { LoginRequest, ProfileUpdate, RegisterRequest } from './protocol/rest.js';

@@ -218,7 +218,7 @@ describe('own-device sync', () => {
         record({ id: 'self-talk', peerId: ada.user.id }), // a conversation with herself
         record({ id: 'third', fromId: 'someone-else' }), // written by a third user
         record({ id: 'wrong-way', direction: 'out' }), // bob's message as if ada wrote it
-        record({ id: 'huge', body: 'x'.repeat(20_000) }),
+        record({ id: 'huge', body: '語'.repeat(11_000) }), // 33,000 bytes: over the limit in bytes, not in characters
         record({ id: 'bad-status', status: 'seen' }),
         record({ id: 'proto', reactions: JSON.parse('{"__proto__":["x"]}') }),
         record({ id: 'valid', body: 'a real one' }),

@@ -31,7 +31,11 @@ const GARBAGE: [string, string | Uint8Array][] = [
   ['a negative time', '{"t":"msg","id":"m3","body":"x","sentAt":-5}'],
   [
     'an over-long body',
-    JSON.stringify({ t: 'msg', id: 'm4', body: 'x'.repeat(16_001), sentAt: 1 }),
+    JSON.stringify({ t: 'msg', id: 'm4', body: 'x'.repeat(32_769), sentAt: 1700000000000 }),
+  ],
+  [
+    'a body over the limit in bytes, not in characters',
+    JSON.stringify({ t: 'msg', id: 'm4b', body: '語'.repeat(10_923), sentAt: 1700000000000 }),
   ],
   [
     'a frame over 64 KiB',

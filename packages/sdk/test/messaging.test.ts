@@ -148,18 +148,20 @@ describe('messaging between Node clients over real data channels', () => {
     expect(boo.status).toBe('pending');
     expect(chat.pending.map((m) => m.body)).toEqual(['boo']);
     await expect(chat.send('   ')).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
-    await expect(chat.send('x'.repeat(16_001))).rejects.toMatchObject({
-      code: 'MESSAGE_TOO_LARGE',
-    });
-    // within the character limit, but too big for a frame once JSON escapes it: refused, and never stored
+    // the limit is 32 KiB of UTF-8, whatever the script: refused at send(), never stored
+    for (const body of ['x'.repeat(32_769), '語'.repeat(10_923), '😀'.repeat(8_193)]) {
+      await expect(chat.send(body)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+      await expect(chat.edit(boo.id, body)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
+    }
+    // within the byte limit, but too big for a frame once JSON escapes it: refused, and never stored
     for (const body of ['\u0001'.repeat(16_000), '\u001f\u0002'.repeat(5_500)]) {
       await expect(chat.send(body)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
       await expect(chat.edit(boo.id, body)).rejects.toMatchObject({ code: 'MESSAGE_TOO_LARGE' });
     }
-    // what does fit a frame goes: 16,000 characters of three-byte text are 48,000 bytes
-    const wide = await chat.send('語'.repeat(16_000));
+    // what does fit goes: 10,922 characters of three-byte text are 32,766 bytes
+    const wide = await chat.send('語'.repeat(10_922));
     expect(wide.status).toBe('pending');
-    expect(chat.pending.map((m) => m.body.length)).toEqual([3, 16_000]);
+    expect(chat.pending.map((m) => m.body.length)).toEqual([3, 10_922]);
     expect((await chat.history()).messages.map((m) => m.body.slice(0, 3))).toEqual([
       '語語語',
       'boo',

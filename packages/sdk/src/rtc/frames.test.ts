@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FRAME_VERSION,
   MAX_FRAME_BYTES,
-  MAX_MESSAGE_LENGTH,
+  MAX_MESSAGE_BYTES,
   MAX_SYNC_RECORDS,
   parseFrame,
   toSyncRecord,
+  utf8Length,
 } from './frames.js';
+
+const msg = (body: string, id = 'm') =>
+  JSON.stringify({ t: 'msg', id, body, sentAt: 1700000000000 });
 
 describe('data-channel frames', () => {
   it.each([
-    ['hello', { t: 'hello', v: 2, sessionId: 's1' }],
+    ['hello', { t: 'hello', v: FRAME_VERSION, sessionId: 's1' }],
     ['msg', { t: 'msg', id: 'm1', body: 'hi', sentAt: 1700000000000 }],
     ['reply', { t: 'msg', id: 'm2', body: 'yes', sentAt: 1700000000000, replyTo: 'm1' }],
     ['read', { t: 'read', ids: ['m1', 'm2'] }],
@@ -23,6 +28,50 @@ describe('data-channel frames', () => {
     ['sync', { t: 'sync', records: [{ id: 'm1' }] }],
   ])('reads a %s frame', (_name, frame) => {
     expect(parseFrame(JSON.stringify(frame))).toEqual(frame);
+  });
+
+  // Limits are bytes of UTF-8, whatever the script: what the sender checks is what the receiver checks.
+  it.each([
+    ['a body of exactly the limit in ASCII', 'x'.repeat(MAX_MESSAGE_BYTES), true],
+    ['one byte more', 'x'.repeat(MAX_MESSAGE_BYTES + 1), false],
+    ['the limit in three-byte text', '語'.repeat(Math.floor(MAX_MESSAGE_BYTES / 3)), true],
+    ['one three-byte character more', '語'.repeat(Math.floor(MAX_MESSAGE_BYTES / 3) + 1), false],
+    // 16,384 UTF-16 units, 32,768 bytes: within the byte limit, whatever the unit count
+    ['the limit in four-byte emoji', '😀'.repeat(MAX_MESSAGE_BYTES / 4), true],
+    ['one emoji more', '😀'.repeat(MAX_MESSAGE_BYTES / 4 + 1), false],
+  ])('bounds a body in bytes: %s', (_name, body, ok) => {
+    expect(parseFrame(msg(body)) !== null).toBe(ok);
+  });
+
+  it.each([
+    ['an id of 64 ASCII bytes', msg('b', 'x'.repeat(64)), true],
+    ['an id of 22 characters but 66 bytes', msg('b', '語'.repeat(22)), false],
+    [
+      'a family emoji as a reaction (25 bytes)',
+      '{"t":"react","id":"m","emoji":"👨‍👩‍👧‍👦","on":true}',
+      true,
+    ],
+    [
+      'a reaction of 11 characters but 33 bytes',
+      '{"t":"react","id":"m","emoji":"語語語語語語語語語語語","on":true}',
+      false,
+    ],
+  ])('bounds ids and reactions in bytes: %s', (_name, data, ok) => {
+    expect(parseFrame(data) !== null).toBe(ok);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['ASCII', 'hello'],
+    ['two-byte', 'é ß ж'],
+    ['three-byte', '語 €'],
+    ['four-byte pairs', '😀👍🏽'],
+    ['a lone high surrogate', 'a\ud800b'],
+    ['a lone low surrogate', '\udc00'],
+    ['a high surrogate at the end', 'x\ud83d'],
+    ['two high surrogates then a low', '\ud83d\ud83d\ude00'],
+  ])('counts UTF-8 bytes as TextEncoder writes them: %s', (_name, s) => {
+    expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
   });
 
   it('keeps only known fields, so nothing can be smuggled in', () => {
@@ -45,10 +94,7 @@ describe('data-channel frames', () => {
     ['a type that is not a string', '{"t":{"toString":"msg"}}'],
     ['a message without body', '{"t":"msg","id":"m","sentAt":1}'],
     ['an empty body', '{"t":"msg","id":"m","body":"","sentAt":1}'],
-    [
-      'a body too long',
-      JSON.stringify({ t: 'msg', id: 'm', body: 'x'.repeat(MAX_MESSAGE_LENGTH + 1), sentAt: 1 }),
-    ],
+    ['a body too long', msg('x'.repeat(MAX_MESSAGE_BYTES + 1))],
     ['an id too long', JSON.stringify({ t: 'ack', id: 'x'.repeat(65) })],
     ['a fractional time', '{"t":"msg","id":"m","body":"b","sentAt":1.5}'],
     ['a time as a string', '{"t":"msg","id":"m","body":"b","sentAt":"1"}'],
@@ -72,7 +118,7 @@ describe('data-channel frames', () => {
     ['a delete without an id', '{"t":"del"}'],
     [
       'a reaction too long',
-      JSON.stringify({ t: 'react', id: 'm', emoji: 'x'.repeat(17), on: true }),
+      JSON.stringify({ t: 'react', id: 'm', emoji: 'x'.repeat(33), on: true }),
     ],
     ['a reaction without on', '{"t":"react","id":"m","emoji":"👍"}'],
     ['a sync without records', '{"t":"sync","records":[]}'],
@@ -124,7 +170,9 @@ describe('own-device sync records', () => {
     ['a direction that does not match the author', { direction: 'in' }],
     ['an unknown status', { status: 'seen' }],
     ['an empty body', { body: '' }],
-    ['a body too long', { body: 'x'.repeat(MAX_MESSAGE_LENGTH + 1) }],
+    ['a body too long', { body: 'x'.repeat(MAX_MESSAGE_BYTES + 1) }],
+    ['a body too long in bytes', { body: '語'.repeat(MAX_MESSAGE_BYTES / 2) }],
+    ['a name too long in bytes', { fromName: '語'.repeat(86) }],
     ['text left in a deleted message', { deleted: true }],
     ['deleted as a string', { deleted: 'yes' }],
     ['a time out of range', { changedAt: 1 }],

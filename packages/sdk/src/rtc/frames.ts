@@ -4,14 +4,40 @@ import type { StoredMessage } from '../history/message-store.js';
 // browser bundle (docs/decisions/0003-frame-validation.md). The server-facing contract stays in zod.
 
 /** The data-channel protocol version; a peer with another version is refused. */
-export const FRAME_VERSION = 2;
+export const FRAME_VERSION = 3;
 /** Largest data-channel frame accepted from a peer, in bytes (UTF-8). Larger ones are dropped. */
 export const MAX_FRAME_BYTES = 64 * 1024;
-/** Longest chat message, in characters. */
-export const MAX_MESSAGE_LENGTH = 16_000;
-/** Longest message id. */
-export const MAX_MESSAGE_ID_LENGTH = 64;
-const MAX_SESSION_ID_LENGTH = 64;
+/**
+ * Largest chat message, in bytes of UTF-8 (32 KiB: 32,768 ASCII characters, about 10,900 in Chinese or
+ * Japanese). The sender refuses a longer one with `MESSAGE_TOO_LARGE`; the receiver drops it.
+ */
+export const MAX_MESSAGE_BYTES = 32 * 1024;
+/** Longest message id, in bytes of UTF-8. */
+export const MAX_MESSAGE_ID_BYTES = 64;
+const MAX_SESSION_ID_BYTES = 64;
+// Display names are at most 64 characters (the server's rule): 256 bytes hold any of them.
+const MAX_NAME_BYTES = 256;
+
+/**
+ * The size of a string in UTF-8, counted without encoding it; a lone surrogate counts 3 bytes, as
+ * TextEncoder writes it (U+FFFD).
+ */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d < 0xe000) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 /** `hello`: sent when the channel opens, and again whenever this side's signaling session id changes. */
 export interface HelloFrame {
@@ -102,16 +128,21 @@ export type Frame =
 
 /** The most ids one read receipt may carry. */
 export const MAX_RECEIPT_IDS = 100;
-/** The longest reaction, in UTF-16 units (an emoji with modifiers fits). */
-export const MAX_REACTION_LENGTH = 16;
+/** The longest reaction, in bytes of UTF-8 (a family or a flag with its tags, 25–28 bytes, fits). */
+export const MAX_REACTION_BYTES = 32;
 // Timestamps a peer may send: from 2000 to 2100 (the receiver's clock orders messages anyway).
 const MIN_TIME = Date.UTC(2000, 0, 1);
 const MAX_TIME = Date.UTC(2100, 0, 1);
 const time = (v: unknown): v is number =>
   Number.isSafeInteger(v) && (v as number) >= MIN_TIME && (v as number) <= MAX_TIME;
 
+// A string of `min` to `max` bytes of UTF-8. A UTF-16 unit takes 1 to 3 bytes (a pair takes 4), so the
+// length alone settles most cases before counting.
 const text = (v: unknown, min: number, max: number): v is string =>
-  typeof v === 'string' && v.length >= min && v.length <= max;
+  typeof v === 'string' &&
+  v.length >= min &&
+  v.length <= max &&
+  (v.length * 3 <= max || utf8Length(v) <= max);
 
 /** The most records one `sync` frame may carry. */
 export const MAX_SYNC_RECORDS = 200;
@@ -127,17 +158,16 @@ const STATUSES = new Set(['pending', 'delivered', 'read', 'failed']);
 export function toSyncRecord(json: unknown, selfId: string): SyncRecord | null {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return null;
   const r = json as Record<string, unknown>;
-  if (!text(r.id, 1, MAX_MESSAGE_ID_LENGTH) || !text(r.peerId, 1, MAX_MESSAGE_ID_LENGTH))
-    return null;
+  if (!text(r.id, 1, MAX_MESSAGE_ID_BYTES) || !text(r.peerId, 1, MAX_MESSAGE_ID_BYTES)) return null;
   if (r.peerId === selfId || (r.fromId !== selfId && r.fromId !== r.peerId)) return null;
   const direction = r.fromId === selfId ? 'out' : 'in';
-  if (r.direction !== direction || !text(r.fromName, 0, 200)) return null;
+  if (r.direction !== direction || !text(r.fromName, 0, MAX_NAME_BYTES)) return null;
   const deleted = r.deleted === true;
   if (r.deleted !== undefined && typeof r.deleted !== 'boolean') return null;
-  if (!(deleted ? r.body === '' : text(r.body, 1, MAX_MESSAGE_LENGTH))) return null;
+  if (!(deleted ? r.body === '' : text(r.body, 1, MAX_MESSAGE_BYTES))) return null;
   if (!time(r.sentAt) || !time(r.storedAt) || !time(r.changedAt)) return null;
   if (typeof r.status !== 'string' || !STATUSES.has(r.status)) return null;
-  if (r.replyTo !== undefined && !text(r.replyTo, 1, MAX_MESSAGE_ID_LENGTH)) return null;
+  if (r.replyTo !== undefined && !text(r.replyTo, 1, MAX_MESSAGE_ID_BYTES)) return null;
   if (r.editedAt !== undefined && !time(r.editedAt)) return null;
   const record: SyncRecord = {
     id: r.id,
@@ -153,7 +183,7 @@ export function toSyncRecord(json: unknown, selfId: string): SyncRecord | null {
   };
   if (typeof r.replyTo === 'string') record.replyTo = r.replyTo;
   if (r.toName !== undefined) {
-    if (!text(r.toName, 0, 200)) return null;
+    if (!text(r.toName, 0, MAX_NAME_BYTES)) return null;
     record.toName = r.toName;
   }
   if (typeof r.editedAt === 'number') record.editedAt = r.editedAt;
@@ -173,7 +203,7 @@ function toReactions(v: unknown, users: string[]): Record<string, string[]> | nu
   if (entries.length > MAX_REACTION_KINDS) return null;
   const reactions: Record<string, string[]> = {};
   for (const [emoji, who] of entries) {
-    if (!text(emoji, 1, MAX_REACTION_LENGTH) || emoji === '__proto__') return null;
+    if (!text(emoji, 1, MAX_REACTION_BYTES) || emoji === '__proto__') return null;
     if (!Array.isArray(who) || who.length === 0 || who.length > users.length) return null;
     if (!who.every((u) => users.includes(u as string)) || new Set(who).size !== who.length)
       return null;
@@ -191,14 +221,13 @@ export function toFrame(json: unknown): Frame | null {
   const f = json as Record<string, unknown>;
   switch (f.t) {
     case 'hello':
-      return typeof f.v === 'number' && text(f.sessionId, 0, MAX_SESSION_ID_LENGTH)
+      return typeof f.v === 'number' && text(f.sessionId, 0, MAX_SESSION_ID_BYTES)
         ? { t: 'hello', v: f.v, sessionId: f.sessionId }
         : null;
     case 'msg': {
-      if (!text(f.id, 1, MAX_MESSAGE_ID_LENGTH) || !text(f.body, 1, MAX_MESSAGE_LENGTH))
-        return null;
+      if (!text(f.id, 1, MAX_MESSAGE_ID_BYTES) || !text(f.body, 1, MAX_MESSAGE_BYTES)) return null;
       if (!time(f.sentAt)) return null;
-      if (f.replyTo !== undefined && !text(f.replyTo, 1, MAX_MESSAGE_ID_LENGTH)) return null;
+      if (f.replyTo !== undefined && !text(f.replyTo, 1, MAX_MESSAGE_ID_BYTES)) return null;
       const frame: MessageFrame = { t: 'msg', id: f.id, body: f.body, sentAt: f.sentAt };
       if (typeof f.replyTo === 'string') frame.replyTo = f.replyTo;
       return frame;
@@ -207,25 +236,23 @@ export function toFrame(json: unknown): Frame | null {
       return Array.isArray(f.ids) &&
         f.ids.length >= 1 &&
         f.ids.length <= MAX_RECEIPT_IDS &&
-        f.ids.every((id) => text(id, 1, MAX_MESSAGE_ID_LENGTH))
+        f.ids.every((id) => text(id, 1, MAX_MESSAGE_ID_BYTES))
         ? { t: 'read', ids: [...(f.ids as string[])] }
         : null;
     case 'edit':
-      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) &&
-        text(f.body, 1, MAX_MESSAGE_LENGTH) &&
-        time(f.at)
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) && text(f.body, 1, MAX_MESSAGE_BYTES) && time(f.at)
         ? { t: 'edit', id: f.id, body: f.body, at: f.at }
         : null;
     case 'del':
-      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) ? { t: 'del', id: f.id } : null;
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) ? { t: 'del', id: f.id } : null;
     case 'react':
-      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) &&
-        text(f.emoji, 1, MAX_REACTION_LENGTH) &&
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) &&
+        text(f.emoji, 1, MAX_REACTION_BYTES) &&
         typeof f.on === 'boolean'
         ? { t: 'react', id: f.id, emoji: f.emoji, on: f.on }
         : null;
     case 'ack':
-      return text(f.id, 1, MAX_MESSAGE_ID_LENGTH) ? { t: 'ack', id: f.id } : null;
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) ? { t: 'ack', id: f.id } : null;
     case 'typing':
       return typeof f.on === 'boolean' ? { t: 'typing', on: f.on } : null;
     case 'bye':
@@ -250,9 +277,9 @@ export function toFrame(json: unknown): Frame | null {
  */
 export function parseFrame(data: unknown): Frame | null {
   if (typeof data !== 'string') return null;
-  // A UTF-8 character takes at most 3 bytes per UTF-16 unit: a cheap bound before measuring exactly.
-  if (data.length * 3 > MAX_FRAME_BYTES && new TextEncoder().encode(data).length > MAX_FRAME_BYTES)
-    return null;
+  // A UTF-16 unit takes 1 to 3 bytes of UTF-8: cheap bounds before counting exactly.
+  if (data.length > MAX_FRAME_BYTES) return null;
+  if (data.length * 3 > MAX_FRAME_BYTES && utf8Length(data) > MAX_FRAME_BYTES) return null;
   let json: unknown;
   try {
     json = JSON.parse(data);
@@ -264,7 +291,7 @@ export function parseFrame(data: unknown): Frame | null {
 
 /** The size of a frame on the wire, in bytes (UTF-8 of its JSON). */
 export function frameBytes(frame: Frame): number {
-  return new TextEncoder().encode(encodeFrame(frame)).length;
+  return utf8Length(encodeFrame(frame));
 }
 
 /** Serializes a frame for the data channel. */
