@@ -1,5 +1,18 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { build } from 'vite';
+import type { InlineConfig } from 'vite';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
@@ -108,4 +121,35 @@ export function person(prefix: string) {
   n += 1;
   const tag = `${prefix}${process.pid}_${n}`;
   return { username: tag, email: `${tag}@example.test`, password: `pw-${tag}-long` };
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+};
+
+/** The app in `root`, built by Vite into a temporary folder and served from it on 127.0.0.1. */
+export async function viteSite(
+  root: string,
+  config: InlineConfig = {},
+): Promise<{ url: string; close(): void }> {
+  const out = mkdtempSync(join(tmpdir(), 'p2pchat-vite-'));
+  await build({ root, logLevel: 'silent', ...config, build: { outDir: out, emptyOutDir: true } });
+  const site = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const file = join(out, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(out) || !existsSync(file) || !statSync(file).isFile())
+      return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(site.address() as AddressInfo).port}`,
+    close() {
+      site.close();
+      rmSync(out, { recursive: true, force: true });
+    },
+  };
 }
