@@ -8,9 +8,24 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
  * Measures `input` (esbuild's `entryPoints` or `stdin`); answers the sizes in bytes and esbuild's
  * metafile. Rejects when it does not bundle.
  */
-export async function measureBundle(input) {
+export async function measureBundle(input, { lazy = 'inline' } = {}) {
+  // lazy: 'external' leaves out what the bundle loads only on demand (import()), to weigh the first load
+  const plugins =
+    lazy === 'external'
+      ? [
+          {
+            name: 'lazy-external',
+            setup(b) {
+              b.onResolve({ filter: /.*/ }, (args) =>
+                args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+              );
+            },
+          },
+        ]
+      : [];
   const out = await build({
     ...input,
+    plugins,
     bundle: true,
     minify: true,
     format: 'esm',

@@ -11,8 +11,10 @@ const bundles = [
     name: '@p2pchat/sdk',
     entry: 'packages/sdk/dist/index.js',
     aim: 22 * 1024,
-    // the most it may weigh now: a growth past it fails the run (lower it as the bundle shrinks)
-    budget: 33 * 1024,
+    // the most it may weigh now: a growth past it fails the run (lower it as the bundle shrinks).
+    // 33 → 34 KB (2026-12-03): file transfers, 7.5 KB, load on demand; what stays in the first load is
+    // their frames' validation and the loader.
+    budget: 34 * 1024,
     // measured by bench/src/sizes.mjs in the same way (2026-12-02)
     peers: { 'PeerJS 1.5.5': 30.9 * 1024, 'Trystero 0.25.4': 22.2 * 1024 },
   },
@@ -21,7 +23,9 @@ const bundles = [
     name: '@p2pchat/elements (single file)',
     entry: 'packages/elements/dist/p2pchat-elements.js',
     aim: 40 * 1024,
-    budget: 53 * 1024,
+    // 53 → 62 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
+    // transfer protocol, 7.5 KB gzip) are inside it.
+    budget: 62 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];
@@ -33,10 +37,17 @@ for (const b of bundles) {
     process.exitCode = 1;
     continue;
   }
-  const { min, gz, br, metafile } = await measureBundle({ entryPoints: [entry] });
+  // What a page loads at first; code the bundle loads on demand (file transfers) is weighed apart.
+  const { min, gz, br, metafile } = await measureBundle(
+    { entryPoints: [entry] },
+    { lazy: 'external' },
+  );
   console.log(
     `${b.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli (aim: ${kb(b.aim)}, budget: ${kb(b.budget)} gzip)`,
   );
+  const all = await measureBundle({ entryPoints: [entry] });
+  if (all.gz > gz)
+    console.log(`  + ${kb(all.gz - gz)} gzip loaded on demand (${kb(all.gz)} with everything)`);
   for (const [peer, size] of Object.entries(b.peers)) {
     console.log(`  vs ${peer} ${kb(size)} gzip: ${(gz / size).toFixed(2)}x`);
   }

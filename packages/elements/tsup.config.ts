@@ -22,6 +22,8 @@ export default defineConfig([
     target: 'es2022',
     platform: 'browser',
     noExternal: [/.*/],
+    // one file: code the SDK loads on demand (file transfers) is inlined rather than split into a chunk
+    splitting: false,
     esbuildOptions(options) {
       options.legalComments = 'none';
       options.conditions = ['browser', 'import', 'default'];

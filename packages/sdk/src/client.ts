@@ -11,6 +11,10 @@ import type { ChatMessage, ConversationState, MessageStatus, Sender } from './co
 import { defaultMessageStore } from './history/default-store.js';
 import type { ConversationSummary, MessageStore, StoredMessage } from './history/message-store.js';
 import { P2PError } from './errors.js';
+import type { FileManager } from './files/file-manager.js';
+import type { FileLimits, SendFileOptions } from './files/limits.js';
+import type { IncomingFile } from './files/incoming.js';
+import type { FileSource, FileTransfer } from './files/transfer.js';
 import { Roster } from './presence/roster.js';
 import type { OnlineUser } from './presence/roster.js';
 import type {
@@ -70,6 +74,8 @@ export interface ClientOptions {
    * Default 30 days; 0 turns it off (your sessions then never connect to each other).
    */
   syncHorizon?: number;
+  /** Limits of file transfers: largest file, transfers at once, stall and resume times. */
+  files?: FileLimits;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
   iceServers?: RTCIceServer[];
   /** Signaling options (reconnection backoff, transports). */
@@ -115,6 +121,8 @@ export interface ClientEvents {
   requests: [requests: ConversationRequest[]];
   /** The server ended this session (`logout`, `token-expired`, …); after those two, log in again. */
   'session:ended': [reason: SessionEndReason];
+  /** A peer offers you a file: `accept()` or `decline()` it. */
+  file: [transfer: IncomingFile];
   /** Something failed in the background (a peer breaking the protocol, a lost connection). */
   error: [error: P2PError];
 }
@@ -150,6 +158,9 @@ export class P2PClient {
   private readonly ice: IceServerCache;
   private readonly reachPolicy: ReachPolicy;
   private readonly directory: PeerDirectory;
+  // File transfers, loaded on first use (a file offered or sent): most sessions never need the code.
+  private fileManager: FileManager | undefined;
+  private filesReady: Promise<FileManager> | undefined;
   private readonly conversations = new Map<string, Conversation>();
   private connecting: Promise<SessionInfo> | null = null;
   // Counts disconnect() calls, so a connect() that was waiting when one came gives up.
@@ -218,6 +229,11 @@ export class P2PClient {
         relayOnly: options.relayOnly === true,
         selfId: () => this.account.user?.id,
         onFrame: (peer, frame) => this.onFrame(peer, frame),
+        onChannel: (peer, channel) => {
+          if (peer.remoteUserId === this.account.user?.id)
+            channel.close(); // own sessions only sync
+          else this.withFiles((f) => f.onChannel(peer, channel));
+        },
         onPeer: (peer, change) => this.onPeer(peer, change),
         onRequests: (list, added) => {
           if (added) this.emitter.emit('request', added);
@@ -237,6 +253,46 @@ export class P2PClient {
       this.reachPolicy,
     );
     this.wireSignaling();
+  }
+
+  /** Every file transfer under way, to and from anyone. */
+  get transfers(): FileTransfer[] {
+    return this.fileManager?.transfers ?? [];
+  }
+
+  // The file manager, its module loaded the first time (frames and channels wait for it, in order).
+  private files(): Promise<FileManager> {
+    this.filesReady ??= import('./files/file-manager.js').then((m) => {
+      this.fileManager = new m.FileManager(
+        {
+          openPeersOf: (userId) => this.directory.openPeersOf(userId),
+          reach: (userId) => {
+            const unreachable = this.unreachable(userId);
+            if (unreachable) return Promise.reject(unreachable);
+            return this.directory.open(userId, 20_000);
+          },
+          onIncoming: (transfer) => this.emitter.emit('file', transfer as IncomingFile),
+          onError: (err) => this.emitError(err),
+        },
+        this.options.files,
+      );
+      return this.fileManager;
+    });
+    this.filesReady.catch(() => (this.filesReady = undefined)); // a chunk that failed to load is tried again
+    return this.filesReady;
+  }
+
+  // Hands something from a peer to the file manager once it is loaded.
+  private withFiles(fn: (files: FileManager) => void): void {
+    this.files().then(fn, (cause: unknown) =>
+      this.emitError(
+        new P2PError('NETWORK', 'The file transfer code could not be loaded.', 'peer', { cause }),
+      ),
+    );
+  }
+
+  private sendFile(userId: string, source: FileSource, options: SendFileOptions) {
+    return this.files().then((f) => f.send(userId, source, options));
   }
 
   /** The logged-in user, or null. */
@@ -395,6 +451,7 @@ export class P2PClient {
     this.generation += 1;
     this.connecting = null;
     this.deviceSync.reset();
+    this.fileManager?.closeAll();
     this.directory.closeAll();
     for (const conversation of this.conversations.values()) conversation.close();
     this.conversations.clear();
@@ -416,6 +473,7 @@ export class P2PClient {
       nameOf: (id) => this.sender(id).displayName,
       reach: (id) => this.directory.open(id, 20_000),
       currentSessions: (id) => this.directory.openPeersOf(id),
+      sendFile: (id, source, opts) => this.sendFile(id, source, opts),
     });
     conversation.on('message', (m) => this.emitter.emit('message', m));
     conversation.on('delivered', (id) => this.emitter.emit('delivered', { id, peerId: userId }));
@@ -610,6 +668,10 @@ export class P2PClient {
       return;
     }
     if (peer.remoteUserId === this.account.user?.id) return; // own sessions only sync
+    if (frame.t.startsWith('file')) {
+      this.withFiles((f) => f.onFrame(peer, frame));
+      return;
+    }
     this.conversation(peer.remoteUserId).receive(peer, frame, this.sender(peer.remoteUserId));
   }
 
@@ -631,6 +693,8 @@ export class P2PClient {
         void this.deviceSync.catchUp(peer, this.messageStore).catch(() => undefined);
       return;
     }
+    if (change.state === 'open') this.fileManager?.onSessionOpen(peer);
+    if (change.state === 'closed') this.fileManager?.onSessionClosed(peer);
     const conversation = this.conversations.get(peer.remoteUserId);
     if (change.state === 'open') conversation?.flush(peer);
     if (change.state === 'closed' && peer.closeReason === 'peer declined')

@@ -16,6 +16,8 @@ import {
 import { frameBytes, utf8Length } from './rtc/frames.js';
 import type { Frame, MessageFrame, SyncRecord } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
+import type { FileSource, FileTransfer } from './files/transfer.js';
+import type { SendFileOptions } from './files/limits.js';
 
 /** Who a message is from, as the signaling server vouched for it. */
 export interface Sender {
@@ -99,6 +101,8 @@ export interface ConversationHost {
   reach(userId: string): Promise<unknown>;
   /** Peer sessions to the user that are open right now. */
   currentSessions(userId: string): PeerSession[];
+  /** Offers a file to the user. */
+  sendFile(userId: string, source: FileSource, options: SendFileOptions): Promise<FileTransfer>;
 }
 
 /** Timings of a conversation, ms. */
@@ -177,6 +181,19 @@ export class Conversation {
   }
 
   /** A page of this conversation's history, newest first; pass `next` of one page to get the one before. */
+  /**
+   * Offers a file to the peer, straight over a data channel of its own (never through the server). Resolves
+   * with its {@link FileTransfer} once the offer is out: watch its `state` and `progress`, await `done`
+   * (resolves when the peer has checked the whole file's SHA-256), or `cancel()` it. A `File` or `Blob` is
+   * read in slices; a stream needs `options.size`. Rejects with `FILE_TOO_LARGE`, `INVALID_PAYLOAD`, or the
+   * reason no connection to the peer could be opened.
+   */
+  sendFile(source: FileSource, options: SendFileOptions = {}): Promise<FileTransfer> {
+    if (this.state === 'closed')
+      return Promise.reject(new P2PError('CLOSED', 'This conversation was closed.', 'peer'));
+    return this.host.sendFile(this.peerId, source, options);
+  }
+
   async history(options: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {
     return (await this.host.store()).page(this.peerId, options);
   }

@@ -30,6 +30,12 @@ export const ClientErrorCode = {
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
   /** A peer sent something that is not the protocol; it was dropped. */
   PEER_PROTOCOL: 'PEER_PROTOCOL',
+  /** The file is larger than this side's `files.maxFileBytes`, or than the peer accepts. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** The file arrived, but its SHA-256 did not match what the sender computed. */
+  FILE_CORRUPT: 'FILE_CORRUPT',
+  /** The transfer was interrupted and the peer did not come back in time to go on with it. */
+  INTERRUPTED: 'INTERRUPTED',
   /** The client was closed or logged out while this was under way. */
   CLOSED: 'CLOSED',
 } as const;

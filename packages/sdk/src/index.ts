@@ -53,6 +53,15 @@ export type {
   RTCPeerConnectionConstructor,
 } from './rtc/peer-session.js';
 export { MAX_FRAME_BYTES, MAX_MESSAGE_BYTES, FRAME_VERSION } from './rtc/frames.js';
+export type {
+  FileProgress,
+  FileSource,
+  FileTransfer,
+  FileTransferState,
+} from './files/transfer.js';
+export type { IncomingFile, AcceptOptions } from './files/incoming.js';
+export { FILE_LIMITS } from './files/limits.js';
+export type { FileLimits, SendFileOptions } from './files/limits.js';
 export { PROTOCOL_VERSION } from './protocol/limits.js';
 export type { PrivateUser, PublicUser } from './protocol/users.js';
 export type { LoginRequest, ProfileUpdate, RegisterRequest } from './protocol/rest.js';

@@ -82,6 +82,7 @@ function silentPeer() {
     localSessionId: () => 's1',
     signal: () => Promise.resolve(),
     onFrame: () => undefined,
+    onChannel: () => undefined,
     onState: (_p, s) => states.push(s),
     onError: (_p, e) => errors.push(e),
   });
@@ -156,6 +157,7 @@ describe('conversation timeouts', () => {
     nameOf: () => 'Bob',
     reach: () => new Promise(() => undefined), // the path never comes back
     currentSessions: () => [],
+    sendFile: () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers "pending" after the ack wait, and keeps the message in the outbox until it goes', async () => {
@@ -219,6 +221,7 @@ describe('reopening a dropped connection', () => {
         relayOnly: false,
         selfId: () => 'u1',
         onFrame: () => undefined,
+        onChannel: () => undefined,
         onPeer: () => undefined,
         onRequests: () => undefined,
         wantsConversation: () => true,

@@ -9,6 +9,7 @@ import {
   utf8Length,
 } from './frames.js';
 
+const msgLike = (frame: object) => JSON.stringify(frame);
 const msg = (body: string, id = 'm') =>
   JSON.stringify({ t: 'msg', id, body, sentAt: 1700000000000 });
 
@@ -26,6 +27,12 @@ describe('data-channel frames', () => {
     ['typing', { t: 'typing', on: true }],
     ['bye', { t: 'bye' }],
     ['sync', { t: 'sync', records: [{ id: 'm1' }] }],
+    ['file offer', { t: 'file', id: 'f1', name: 'a.txt', size: 12, mime: 'text/plain' }],
+    ['file resume', { t: 'file', id: 'f1', name: 'a.txt', size: 12, mime: '', resume: true }],
+    ['file-ok', { t: 'file-ok', id: 'f1', offset: 1048576 }],
+    ['file-at', { t: 'file-at', id: 'f1', offset: 0 }],
+    ['file-done', { t: 'file-done', id: 'f1', ok: false }],
+    ['file-no', { t: 'file-no', id: 'f1', why: 'declined' }],
   ])('reads a %s frame', (_name, frame) => {
     expect(parseFrame(JSON.stringify(frame))).toEqual(frame);
   });
@@ -122,6 +129,23 @@ describe('data-channel frames', () => {
     ],
     ['a reaction without on', '{"t":"react","id":"m","emoji":"👍"}'],
     ['a sync without records', '{"t":"sync","records":[]}'],
+    ['a file of negative size', '{"t":"file","id":"f","name":"a","size":-1,"mime":""}'],
+    ['a file of fractional size', '{"t":"file","id":"f","name":"a","size":1.5,"mime":""}'],
+    ['a file past 2^53', '{"t":"file","id":"f","name":"a","size":9007199254740992,"mime":""}'],
+    ['a file without a name', '{"t":"file","id":"f","name":"","size":1,"mime":""}'],
+    [
+      'a file name over 1 KiB',
+      msgLike({ t: 'file', id: 'f', name: '語'.repeat(342), size: 1, mime: '' }),
+    ],
+    [
+      'a media type over 255 bytes',
+      msgLike({ t: 'file', id: 'f', name: 'a', size: 1, mime: 'x'.repeat(256) }),
+    ],
+    ['resume as a string', '{"t":"file","id":"f","name":"a","size":1,"mime":"","resume":"yes"}'],
+    ['an offset as a string', '{"t":"file-ok","id":"f","offset":"0"}'],
+    ['a negative offset', '{"t":"file-at","id":"f","offset":-1}'],
+    ['a done without ok', '{"t":"file-done","id":"f"}'],
+    ['an unknown stop reason', '{"t":"file-no","id":"f","why":"bored"}'],
     ['a sync with records that are not a list', '{"t":"sync","records":{"0":{}}}'],
     [
       'a sync with too many records',

@@ -112,8 +112,48 @@ export interface SyncFrame {
   /** Each one is checked with {@link toSyncRecord} by the receiver, who knows whose history it must be. */
   records: unknown[];
 }
+/** `file`: an offer of a file (or, with `resume`, to go on with one the receiver holds part of). */
+export interface FileOfferFrame {
+  t: 'file';
+  id: string;
+  name: string;
+  size: number;
+  mime: string;
+  resume?: boolean;
+}
+/** `file-ok`: the receiver takes the file; bytes go from `offset` (0, or where an interrupted one stopped). */
+export interface FileAcceptFrame {
+  t: 'file-ok';
+  id: string;
+  offset: number;
+}
+/** `file-at`: the receiver holds and has hashed the file up to `offset` (a checkpoint, every MiB). */
+export interface FileProgressFrame {
+  t: 'file-at';
+  id: string;
+  offset: number;
+}
+/** `file-done`: the receiver has the whole file; `ok` says whether its SHA-256 matched. */
+export interface FileDoneFrame {
+  t: 'file-done';
+  id: string;
+  ok: boolean;
+}
+/** Why a transfer ended early, as `file-no` says it. */
+export type FileStopReason = 'declined' | 'cancelled' | 'failed' | 'busy' | 'too-large' | 'taken';
+/** `file-no`: either side ends the transfer: declined, cancelled, failed, or refused for a limit. */
+export interface FileStopFrame {
+  t: 'file-no';
+  id: string;
+  why: FileStopReason;
+}
 /** Every frame a peer may send. */
 export type Frame =
+  | FileOfferFrame
+  | FileAcceptFrame
+  | FileProgressFrame
+  | FileDoneFrame
+  | FileStopFrame
   | HelloFrame
   | MessageFrame
   | AckFrame
@@ -143,6 +183,13 @@ const text = (v: unknown, min: number, max: number): v is string =>
   v.length >= min &&
   v.length <= max &&
   (v.length * 3 <= max || utf8Length(v) <= max);
+
+/** Longest file name a peer may offer, in bytes of UTF-8 (the receiver shortens it further to show it). */
+export const MAX_FILE_NAME_BYTES = 1024;
+const MAX_MIME_BYTES = 255;
+const STOP_REASONS = new Set(['declined', 'cancelled', 'failed', 'busy', 'too-large', 'taken']);
+// A byte count or offset: a whole number from 0 to 2^53 − 1.
+const offset = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The most records one `sync` frame may carry. */
 export const MAX_SYNC_RECORDS = 200;
@@ -259,6 +306,34 @@ export function toFrame(json: unknown): Frame | null {
       return { t: 'bye' };
     case 'ping':
       return { t: 'ping' };
+    case 'file':
+      if (!text(f.id, 1, MAX_MESSAGE_ID_BYTES) || !text(f.name, 1, MAX_FILE_NAME_BYTES))
+        return null;
+      if (!offset(f.size) || !text(f.mime, 0, MAX_MIME_BYTES)) return null;
+      if (f.resume !== undefined && f.resume !== true) return null;
+      return {
+        t: 'file',
+        id: f.id,
+        name: f.name,
+        size: f.size,
+        mime: f.mime,
+        ...(f.resume ? { resume: true } : {}),
+      };
+    case 'file-ok':
+    case 'file-at':
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) && offset(f.offset)
+        ? { t: f.t, id: f.id, offset: f.offset }
+        : null;
+    case 'file-done':
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) && typeof f.ok === 'boolean'
+        ? { t: 'file-done', id: f.id, ok: f.ok }
+        : null;
+    case 'file-no':
+      return text(f.id, 1, MAX_MESSAGE_ID_BYTES) &&
+        typeof f.why === 'string' &&
+        STOP_REASONS.has(f.why)
+        ? { t: 'file-no', id: f.id, why: f.why as FileStopReason }
+        : null;
     case 'sync':
       // The records are checked by the receiver, which knows whose history they must belong to.
       return Array.isArray(f.records) &&

@@ -35,6 +35,7 @@ export interface DirectoryHost {
   relayOnly: boolean;
   selfId(): string | undefined;
   onFrame(peer: PeerSession, frame: Frame): void;
+  onChannel(peer: PeerSession, channel: RTCDataChannel): void;
   onPeer(peer: PeerSession, change: PeerStateChange): void;
   onRequests(requests: ConversationRequest[], added?: ConversationRequest): void;
   /** Whether the application holds a conversation with the user (so a dropped connection is reopened). */
@@ -379,6 +380,7 @@ export class PeerDirectory {
             ? this.signaling.notify({ to: userId, toSession: peer.remoteSessionId, ...body })
             : this.signaling.send({ to: userId, toSession: peer.remoteSessionId, ...body }),
         onFrame: (session, frame) => this.host.onFrame(session, frame),
+        onChannel: (session, channel) => this.host.onChannel(session, channel),
         onState: (session, state) => this.onPeerState(session, state),
         onError: (_session, error) => {
           for (const w of this.errorWaiters) w(error);

@@ -54,6 +54,8 @@ export interface PeerSessionDeps {
   /** Sends a signal to the remote session through the server. */
   signal: (body: SignalBody) => Promise<void>;
   onFrame: (session: PeerSession, frame: Frame) => void;
+  /** A data channel the peer opened besides the chat channel (a file transfer's). */
+  onChannel: (session: PeerSession, channel: RTCDataChannel) => void;
   onState: (session: PeerSession, state: PeerState) => void;
   /** A problem worth telling the application about (a peer breaking the protocol, a failed connection). */
   onError: (session: PeerSession, error: P2PError) => void;
@@ -145,6 +147,11 @@ export class PeerSession {
     this.channel.onopen = () => this.onOpen();
     this.channel.onclose = () => this.close('channel closed');
     this.channel.onmessage = (e: MessageEvent) => this.receive(e.data);
+    // Every other channel is opened by the peer for a file transfer; the client checks it or closes it.
+    this.pc.ondatachannel = (e: RTCDataChannelEvent) => {
+      if (this.state === 'closed') e.channel.close();
+      else this.deps.onChannel(this, e.channel);
+    };
     // node-datachannel 0.33 never fires `negotiationneeded`, so the side that starts offers by itself; in
     // browsers the event comes too, and is ignored while this offer is under way.
     if (initiator) void this.makeOffer();
