@@ -46,6 +46,38 @@ describe('<p2p-composer>', () => {
     expect(sent).to.have.length(1);
   });
 
+  it('offers files from its attach button or a paste, only when it has an attach label', async () => {
+    expect((await composer()).el.shadowRoot?.querySelector('button.attach')).to.equal(null);
+    const { el } = await composer({ attachLabel: 'Attach a file' });
+    const offered: string[][] = [];
+    el.addEventListener('p2p-files', (e) =>
+      offered.push((e as CustomEvent<{ files: File[] }>).detail.files.map((f) => f.name)),
+    );
+    // a button named by its label alone, reached from the keyboard before the text area
+    const buttons = (await a11yNodes()).filter((n) => n.role === 'button').map((n) => n.name);
+    expect(buttons).to.include('Attach a file');
+    const attach = el.shadowRoot?.querySelector('button.attach') as HTMLButtonElement;
+    expect(attach.tabIndex).to.equal(0);
+    // what the file dialog gives
+    const input = el.shadowRoot?.querySelector('input[type="file"]') as HTMLInputElement;
+    const picked = new DataTransfer();
+    picked.items.add(new File(['a'], 'a.txt'));
+    picked.items.add(new File(['b'], 'b.txt'));
+    input.files = picked.files;
+    input.dispatchEvent(new Event('change'));
+    // pasted text stays text; pasted files are offered
+    const text = new DataTransfer();
+    text.setData('text/plain', 'just words');
+    box(el).dispatchEvent(new ClipboardEvent('paste', { clipboardData: text, cancelable: true }));
+    const files = new DataTransfer();
+    files.items.add(new File(['c'], 'shot.png', { type: 'image/png' }));
+    const paste = new ClipboardEvent('paste', { clipboardData: files, cancelable: true });
+    box(el).dispatchEvent(paste);
+    expect(paste.defaultPrevented).to.equal(true);
+    expect(offered).to.deep.equal([['a.txt', 'b.txt'], ['shot.png']]);
+    expect(await axe(el)).to.deep.equal([]);
+  });
+
   it('sends nothing while disabled', async () => {
     const { el, sent } = await composer({ disabled: true });
     box(el).value = 'hello';

@@ -129,9 +129,10 @@ export class FileManager {
         const t = this.outgoing.get(frame.id);
         if (!t || t.peerId !== peerId) return;
         const first = t.state === 'offered';
-        if (!first && t.state !== 'paused' && t.session !== session) {
-          // a second session of the receiver accepting: the first one has it
-          session.send({ t: 'file-no', id: frame.id, why: 'taken' });
+        if (!first && t.state !== 'paused') {
+          // a second session of the receiver accepting: the first one has it; from the same session, an
+          // answer to a resume offer sent twice (at the drop, and when the new connection opened)
+          if (t.session !== session) session.send({ t: 'file-no', id: frame.id, why: 'taken' });
           return;
         }
         if (!t.accepted(session, frame.offset)) return;

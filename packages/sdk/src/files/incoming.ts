@@ -71,6 +71,11 @@ export class IncomingFile extends FileTransfer {
   /** @internal The sender asks to go on after a drop: answer with the last checkpoint this side holds. */
   async resume(session: PeerSession): Promise<void> {
     if (this.settled || this.state === 'offered') return;
+    if (this.state === 'accepted') {
+      // answered already and waiting for the channel: the same answer again (the sender ignores repeats)
+      this.host.send({ t: 'file-ok', id: this.id, offset: this.committed });
+      return;
+    }
     this.interrupted();
     await this.writing;
     if (this.settled) return;

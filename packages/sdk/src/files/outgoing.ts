@@ -42,6 +42,7 @@ export class OutgoingFile extends FileTransfer {
       this.fail('PEER_PROTOCOL', 'The peer asked to resume from a point this side cannot.');
       return false;
     }
+    this.pumping += 1; // a loop still sending on the old channel stops before it touches the state
     this.closeChannel();
     this.session = session;
     this.hasher = from.clone();
@@ -133,7 +134,11 @@ export class OutgoingFile extends FileTransfer {
 
   private async pump(channel: RTCDataChannel, chunk: number): Promise<void> {
     const run = ++this.pumping;
-    const live = () => run === this.pumping && channel.readyState === 'open' && !this.settled;
+    const live = () =>
+      run === this.pumping &&
+      this.channel === channel &&
+      channel.readyState === 'open' &&
+      !this.settled;
     while (live()) {
       if (this.sendPos >= this.size) {
         this.digest ??= hexDigest(this.hasher.clone());

@@ -22,9 +22,11 @@ import { errorText, format, mergeStrings } from '../../i18n.js';
 import type { StringOverrides } from '../../i18n.js';
 import { avatar } from '../../internal/avatar.js';
 import { tokens } from '../../styles/tokens.js';
+import { TransfersController } from '../../controllers/transfers-controller.js';
 import type {
   ComposerContext,
   P2PComposerElement,
+  P2PFilesEvent,
   P2PSendEvent,
   P2PTypingEvent,
 } from '../composer/composer.component.js';
@@ -34,6 +36,7 @@ import type {
   UiMessage,
 } from '../message-list/message-list.component.js';
 import { chatStyles } from './chat.styles.js';
+import { transferList } from './transfers.js';
 
 interface ConversationView {
   messages: UiMessage[];
@@ -160,6 +163,12 @@ export class P2PChatElement extends LitElement {
   @query('p2p-composer') private composer: P2PComposerElement | undefined;
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
+  private readonly files = new TransfersController(this, {
+    strings: () => this.t,
+    locale: () => this.locale,
+    nameOf: (id) => this.nameOf(id),
+    announce: (text) => (this.announcement = text),
+  });
 
   // The texts in use: the defaults with `strings` merged in, once per change of `strings`.
   private t = mergeStrings(undefined);
@@ -206,6 +215,7 @@ export class P2PChatElement extends LitElement {
         this.upsert(m);
         this.refreshSummaries(client);
       }),
+      this.files.attach(client),
       client.on('presence:offline', (userId) => {
         if (this.conversations.has(userId))
           this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
@@ -472,7 +482,14 @@ export class P2PChatElement extends LitElement {
       return html`<section part="conversation" class="empty"><p>${t.chooseSomeone}</p></section>`;
     const name = this.nameOf(id);
     const view = this.conversations.get(id) ?? { messages: [], unread: 0, typing: false };
-    return html`<section part="conversation" aria-label=${format(t.messagesWith, { name })}>
+    return html`<section
+      part="conversation"
+      aria-label=${format(t.messagesWith, { name })}
+      @dragover=${(e: DragEvent) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault(); // a drop target for files
+      }}
+      @drop=${(e: DragEvent) => this.onDrop(id, e)}
+    >
       <div class="conv-head">
         <button type="button" class="back" @click=${() => this.close()}>${t.back}</button>
         <h2 dir="auto">${name}</h2>
@@ -505,6 +522,7 @@ export class P2PChatElement extends LitElement {
         @p2p-load-older=${() => void this.loadOlder(id)}
         .locale=${this.locale}
       ></p2p-message-list>
+      ${transferList(this.files.of(id), t, this.files, this.locale)}
       <div class="typing" part="typing">${view.typing ? format(t.typing, { name }) : ''}</div>
       <p2p-composer
         part="composer"
@@ -513,6 +531,8 @@ export class P2PChatElement extends LitElement {
         .placeholder=${t.messagePlaceholder}
         .sendLabel=${t.send}
         .saveLabel=${t.save}
+        .attachLabel=${t.attachFile}
+        @p2p-files=${(e: P2PFilesEvent) => this.sendFiles(id, e.detail.files)}
         .context=${this.composerContext(id, name)}
         @p2p-cancel-context=${() => (this.composing = null)}
         ?disabled=${this.connection === 'disconnected'}
@@ -868,6 +888,18 @@ export class P2PChatElement extends LitElement {
     } catch (err) {
       this.system(userId, errorText(this.t, err));
     }
+  }
+
+  private sendFiles(userId: string, files: File[]): void {
+    const client = this.clients.client;
+    if (client) void this.files.send(client, userId, files);
+  }
+
+  private onDrop(userId: string, e: DragEvent): void {
+    const files = [...(e.dataTransfer?.files ?? [])];
+    if (files.length === 0) return;
+    e.preventDefault();
+    this.sendFiles(userId, files);
   }
 
   private onStatus(s: MessageStatus): void {

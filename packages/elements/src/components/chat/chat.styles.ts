@@ -192,6 +192,49 @@ export const chatStyles = css`
     gap: var(--_space);
     align-items: end;
   }
+  .transfers {
+    list-style: none;
+    margin: 0;
+    padding: 0 var(--_space);
+    display: grid;
+    gap: calc(var(--_space) / 2);
+    max-height: 40%;
+    overflow-y: auto;
+  }
+  .transfer {
+    display: flex;
+    flex-wrap: wrap;
+    gap: calc(var(--_space) / 2) var(--_space);
+    align-items: center;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    padding: calc(var(--_space) / 2) var(--_space);
+  }
+  .transfer .file-name {
+    flex: 1 1 8rem;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 600;
+  }
+  .transfer .file-size,
+  .transfer .file-state {
+    color: var(--_muted);
+    font-size: 0.875em;
+  }
+  .transfer progress {
+    flex: 1 1 100%;
+    accent-color: var(--_accent);
+  }
+  .transfer .file-preview {
+    display: block;
+    flex-basis: 100%;
+    max-width: 100%;
+    max-height: 12rem;
+    object-fit: contain;
+    border-radius: var(--_radius);
+  }
   /* Narrow (phones, 320px and up): the list or the conversation, one at a time. */
   @container (max-width: 600px) {
     .body {

@@ -4,6 +4,8 @@ import { tokens } from '../../styles/tokens.js';
 
 /** Fired with the text to send. */
 export type P2PSendEvent = CustomEvent<{ body: string }>;
+/** `p2p-files`: files the user attached, dropped or pasted. */
+export type P2PFilesEvent = CustomEvent<{ files: File[] }>;
 /** Fired when typing starts or stops. */
 export type P2PTypingEvent = CustomEvent<{ typing: boolean }>;
 
@@ -29,10 +31,12 @@ const TYPING_IDLE_MS = 3000;
  * @tag p2p-composer
  * @fires {P2PSendEvent} p2p-send - The user sent `detail.body`.
  * @fires {P2PTypingEvent} p2p-typing - The user started or stopped typing.
+ * @fires {P2PFilesEvent} p2p-files - The user attached or pasted files (`detail.files`), when `attach-label` is set.
  * @fires {CustomEvent} p2p-cancel-context - The user dropped the reply or edit (its button, or Escape).
  * @csspart context - The reply or edit under way, above the text area.
  * @csspart input - The text area.
  * @csspart send-button - The send button.
+ * @csspart attach-button - The attach button (with `attach-label`).
  */
 export class P2PComposerElement extends LitElement {
   static override styles = [
@@ -62,6 +66,13 @@ export class P2PComposerElement extends LitElement {
         text-overflow: ellipsis;
         white-space: nowrap;
       }
+      button.attach {
+        align-self: stretch;
+        display: inline-flex;
+        align-items: center;
+        justify-content: center;
+        padding-inline: calc(var(--_space) * 0.75);
+      }
       textarea {
         resize: none;
         min-height: 2.75em;
@@ -82,8 +93,11 @@ export class P2PComposerElement extends LitElement {
   /** A reply or edit under way (the send button then says `saveLabel` for an edit). */
   @property({ attribute: false }) context: ComposerContext | null = null;
   @property({ attribute: 'save-label' }) saveLabel = 'Save';
+  /** With a label, an attach button (and pasting files) offers files: `p2p-files` events. */
+  @property({ attribute: 'attach-label' }) attachLabel = '';
 
   @query('textarea') private textarea!: HTMLTextAreaElement;
+  @query('input[type="file"]') private fileInput: HTMLInputElement | undefined;
   private typing = false;
   private idle: ReturnType<typeof setTimeout> | undefined;
 
@@ -100,6 +114,28 @@ export class P2PComposerElement extends LitElement {
           : nothing
       }
       <form @submit=${this.onSubmit}>
+        ${
+          this.attachLabel
+            ? html`<button
+                  type="button"
+                  class="attach"
+                  part="attach-button"
+                  ?disabled=${this.disabled}
+                  @click=${() => this.fileInput?.click()}
+                >
+                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20">
+                    <path
+                      fill="none"
+                      stroke="currentColor"
+                      stroke-width="2"
+                      stroke-linecap="round"
+                      d="M16 7l-7.5 7.5a2.1 2.1 0 003 3L19 10a4.2 4.2 0 00-6-6l-7.5 7.5a6.4 6.4 0 009 9L20 15"
+                    /></svg
+                  ><span class="visually-hidden">${this.attachLabel}</span>
+                </button>
+                <input type="file" multiple hidden @change=${this.onPick} />`
+            : nothing
+        }
         <textarea
           part="input"
           rows="1"
@@ -109,6 +145,7 @@ export class P2PComposerElement extends LitElement {
           ?disabled=${this.disabled}
           @keydown=${this.onKey}
           @input=${this.onInput}
+          @paste=${this.onPaste}
           @blur=${() => this.setTyping(false)}
         ></textarea>
         <button class="primary" part="send-button" type="submit" ?disabled=${this.disabled}>
@@ -152,6 +189,27 @@ export class P2PComposerElement extends LitElement {
       e.preventDefault();
       this.send();
     }
+  }
+
+  private onPick(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    this.offerFiles([...(input.files ?? [])]);
+    input.value = ''; // the same file can be picked again
+  }
+
+  // Pasted files (a screenshot, a file copied in the file manager) are offered; pasted text stays text.
+  private onPaste(e: ClipboardEvent): void {
+    const files = [...(e.clipboardData?.files ?? [])];
+    if (!this.attachLabel || files.length === 0) return;
+    e.preventDefault();
+    this.offerFiles(files);
+  }
+
+  private offerFiles(files: File[]): void {
+    if (files.length === 0 || this.disabled) return;
+    this.dispatchEvent(
+      new CustomEvent('p2p-files', { detail: { files }, bubbles: true, composed: true }),
+    );
   }
 
   private onSubmit(e: SubmitEvent): void {

@@ -10,6 +10,10 @@ export default meta;
 export const Empty: StoryObj = {
   render: () => html`<p2p-composer placeholder="Write to Bob…"></p2p-composer>`,
 };
+export const WithAttach: StoryObj = {
+  render: () =>
+    html`<p2p-composer placeholder="Write to Bob…" attach-label="Attach a file"></p2p-composer>`,
+};
 export const Replying: StoryObj = {
   render: () =>
     html`<p2p-composer
