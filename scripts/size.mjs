@@ -23,9 +23,9 @@ const bundles = [
     name: '@p2pchat/elements (single file)',
     entry: 'packages/elements/dist/p2pchat-elements.js',
     aim: 40 * 1024,
-    // 53 → 62 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
-    // transfer protocol, 7.5 KB gzip) are inside it.
-    budget: 62 * 1024,
+    // 53 → 64 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
+    // transfer protocol, 7.8 KB gzip) are inside it, and their UI in <p2p-chat> (about 2 KB).
+    budget: 64 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];

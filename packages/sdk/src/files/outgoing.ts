@@ -208,6 +208,14 @@ class ByteReader {
   constructor(private readonly source: FileSource) {}
 
   async read(n: number): Promise<Uint8Array> {
+    if (!this.held || this.held.byteLength === 0) this.held = await this.piece();
+    if (!this.held) return new Uint8Array(0);
+    if (this.held.byteLength >= n) {
+      // the common case: a view of what was read, no copy
+      const bytes = this.held.subarray(0, n);
+      this.held = this.held.subarray(n);
+      return bytes;
+    }
     const out = new Uint8Array(n);
     let filled = 0;
     while (filled < n) {
