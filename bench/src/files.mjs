@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as NodeRTCPeerConnection } from 'node-datachannel/polyfill';
 import { chromium } from 'playwright-core';
-import { createClient, memoryStorage } from '@p2pchat/sdk';
+import * as sdk from '@p2pchat/sdk';
+import { benchPair, peopleSource } from './people.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
 import { startOurs } from './servers/start-ours.mjs';
 import { writeSection } from './results.mjs';
@@ -90,7 +91,7 @@ const rows = [];
 
 // ---- Chromium ----
 if (WHERE.includes('chromium')) {
-  const sdk = (
+  const sdkBundle = (
     await build({
       entryPoints: [`${repo}packages/sdk/dist/index.js`],
       bundle: true,
@@ -104,7 +105,8 @@ if (WHERE.includes('chromium')) {
   const page = await browser.newPage({ bypassCSP: true });
   await page.goto(`${server.url}/healthz`);
   await page.addScriptTag({ content: `${rawRun.toString()}\nwindow.rawRun = rawRun;` });
-  await page.addScriptTag({ content: sdk });
+  await page.addScriptTag({ content: sdkBundle });
+  await page.addScriptTag({ content: peopleSource });
 
   for (let run = 1; run <= RUNS; run++) {
     let best = { ms: Infinity };
@@ -117,33 +119,7 @@ if (WHERE.includes('chromium')) {
     }
     const ours = await page.evaluate(
       async ({ url, mib }) => {
-        const {
-          createClient: make,
-          memoryStorage: mem,
-          memoryPreferences,
-          memoryMessageStore,
-        } = window.P2P;
-        const person = async (tag) => {
-          const c = make({
-            server: url,
-            storage: mem(),
-            preferences: memoryPreferences(),
-            history: memoryMessageStore(),
-            reach: { policy: 'anyone' },
-            syncHorizon: 0,
-          });
-          const name = `${tag}${Math.random().toString(36).slice(2, 10)}`;
-          const user = await c.register({
-            username: name,
-            email: `${name}@b.test`,
-            password: `pw-${name}-x`,
-          });
-          await c.connect();
-          return { c, user };
-        };
-        const [ada, bob] = [await person('a'), await person('b')];
-        while (!ada.c.users.some((u) => u.id === bob.user.id))
-          await new Promise((r) => setTimeout(r, 5));
+        const { ada, bob } = await window.benchPair(window.P2P, url);
         await ada.c.conversation(bob.user.id).send('hi'); // the connection is open before the clock starts
         const file = new Blob([new Uint8Array(mib * 2 ** 20)]);
         const offered = new Promise((r) => bob.c.on('file', r));
@@ -178,25 +154,9 @@ for (let run = 1; WHERE.includes('node') && run <= RUNS; run++) {
     const ms = await rawRun(NodeRTCPeerConnection, MIB * 2 ** 20, chunk, high, nodeConfig);
     if (ms < best.ms) best = { ms, chunk, high };
   }
-  const person = async (tag) => {
-    const c = createClient({
-      server: server.url,
-      storage: memoryStorage(),
-      reach: { policy: 'anyone' },
-      syncHorizon: 0,
-      rtc: { RTCPeerConnection: NodeRTCPeerConnection, config: nodeConfig },
-    });
-    const name = `${tag}${Math.random().toString(36).slice(2, 10)}`;
-    const user = await c.register({
-      username: name,
-      email: `${name}@b.test`,
-      password: `pw-${name}-x`,
-    });
-    await c.connect();
-    return { c, user };
-  };
-  const [ada, bob] = [await person('a'), await person('b')];
-  while (!ada.c.users.some((u) => u.id === bob.user.id)) await new Promise((r) => setTimeout(r, 5));
+  const { ada, bob } = await benchPair(sdk, server.url, {
+    rtc: { RTCPeerConnection: NodeRTCPeerConnection, config: nodeConfig },
+  });
   await ada.c.conversation(bob.user.id).send('hi');
   const offered = new Promise((r) => bob.c.on('file', r));
   const t0 = performance.now();

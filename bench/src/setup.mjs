@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
 import { startOurs } from './servers/start-ours.mjs';
+import { peopleSource } from './people.mjs';
 import { writeSection } from './results.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
@@ -36,6 +37,7 @@ const page = await browser.newPage({ bypassCSP: true });
 // A page on the server's own origin (Chromium keeps pages of other origins away from loopback servers).
 await page.goto(`${server.url}/healthz`);
 await page.addScriptTag({ content: sdk });
+await page.addScriptTag({ content: peopleSource });
 
 // Raw: two connections in this page, descriptions handed over directly; open → first message echoed.
 const raw = await page.evaluate(async (rounds) => {
@@ -73,31 +75,10 @@ const raw = await page.evaluate(async (rounds) => {
 // (delivered), then the round trip of a second message on the open connection.
 const ours = await page.evaluate(
   async ({ url, rounds }) => {
-    const { createClient, memoryStorage, memoryPreferences, memoryMessageStore } = window.P2P;
     const setup = [];
     const rtt = [];
-    const person = async (tag) => {
-      const c = createClient({
-        server: url,
-        storage: memoryStorage(),
-        preferences: memoryPreferences(),
-        history: memoryMessageStore(),
-        reach: { policy: 'anyone' },
-        syncHorizon: 0,
-      });
-      const name = `${tag}${Math.random().toString(36).slice(2, 10)}`;
-      const user = await c.register({
-        username: name,
-        email: `${name}@bench.test`,
-        password: `pw-${name}-long`,
-      });
-      await c.connect();
-      return { c, user };
-    };
     for (let i = 0; i < rounds; i++) {
-      const [ada, bob] = [await person('a'), await person('b')];
-      while (!ada.c.users.some((u) => u.id === bob.user.id))
-        await new Promise((r) => setTimeout(r, 5));
+      const { ada, bob } = await window.benchPair(window.P2P, url);
       const t0 = performance.now();
       const sent = await ada.c.conversation(bob.user.id).send('hello');
       if (sent.status !== 'delivered') throw new Error('not delivered');
