@@ -3,7 +3,7 @@
 // loopback) against a raw RTCDataChannel set up in the same page with the descriptions handed over
 // directly (the floor: no server, no negotiation protocol, no acknowledgement). Median of 20 each.
 //
-//   pnpm build && pnpm --filter @p2pchat/bench setup
+//   pnpm build && pnpm --filter @p2pchat/bench run setup
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +113,7 @@ console.log(
 writeSection(
   'Conversation setup in Chromium',
   [
-    `Median of ${ROUNDS}, in one page of headless Chromium, one run. Raw: two RTCPeerConnections with a negotiated data channel, descriptions and candidates handed over in the page; from creating them to the first message echoed. Ours: two SDK clients (a fresh pair each round, already online) with the real server on loopback relaying the signals; from \`conversation(peer).send()\` to its acknowledgement (\`delivered\`). Command: \`pnpm --filter @p2pchat/bench setup\`.`,
+    `Median of ${ROUNDS}, in one page of headless Chromium, one run. Raw: two RTCPeerConnections with a negotiated data channel, descriptions and candidates handed over in the page; from creating them to the first message echoed. Ours: two SDK clients (a fresh pair each round, already online) with the real server on loopback relaying the signals; from \`conversation(peer).send()\` to its acknowledgement (\`delivered\`). Command: \`pnpm --filter @p2pchat/bench run setup\`.`,
     '',
     '| measure | raw RTCDataChannel (ms) | @p2pchat (ms) | ratio |',
     '| --- | --- | --- | --- |',
