@@ -23,9 +23,10 @@ const bundles = [
     name: '@p2pchat/elements (single file)',
     entry: 'packages/elements/dist/p2pchat-elements.js',
     aim: 40 * 1024,
-    // 53 → 64 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
-    // transfer protocol, 7.8 KB gzip) are inside it, and their UI in <p2p-chat> (about 2 KB).
-    budget: 64 * 1024,
+    // 53 → 66 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
+    // transfer protocol, 7.8 KB gzip) are inside it, their UI in <p2p-chat> (about 2 KB), and safety
+    // numbers with the device certificate (about 1.5 KB).
+    budget: 66 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];

@@ -15,6 +15,8 @@ import type { FileManager } from './files/file-manager.js';
 import type { FileLimits, SendFileOptions } from './files/limits.js';
 import type { IncomingFile } from './files/incoming.js';
 import type { FileSource, FileTransfer } from './files/transfer.js';
+import { defaultCertificates, deviceCertificate } from './trust/device-certificate.js';
+import type { CertificateStore } from './trust/device-certificate.js';
 import { Roster } from './presence/roster.js';
 import type { OnlineUser } from './presence/roster.js';
 import type {
@@ -74,6 +76,12 @@ export interface ClientOptions {
    * Default 30 days; 0 turns it off (your sessions then never connect to each other).
    */
   syncHorizon?: number;
+  /**
+   * Where this device keeps a certificate per account, so its fingerprint (and so its safety numbers) stays
+   * the same across reloads: IndexedDB in browsers; `null` for a fresh one per connection (node-datachannel
+   * cannot take one).
+   */
+  certificates?: CertificateStore | null;
   /** Limits of file transfers: largest file, transfers at once, stall and resume times. */
   files?: FileLimits;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
@@ -158,6 +166,10 @@ export class P2PClient {
   private readonly ice: IceServerCache;
   private readonly reachPolicy: ReachPolicy;
   private readonly directory: PeerDirectory;
+  // This device's certificate for the logged-in account, loading from the moment of login.
+  private certificate: RTCCertificate | undefined;
+  private certificateReady: Promise<unknown> = Promise.resolve();
+  private readonly certificateStore: CertificateStore | null;
   // File transfers, loaded on first use (a file offered or sent): most sessions never need the code.
   private fileManager: FileManager | undefined;
   private filesReady: Promise<FileManager> | undefined;
@@ -174,12 +186,22 @@ export class P2PClient {
   constructor(private readonly options: ClientOptions) {
     const server = options.server.replace(/\/+$/, '');
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.certificateStore =
+      options.certificates === undefined ? defaultCertificates() : options.certificates;
     this.account = new AccountSession(
       new RestClient(server, fetchImpl),
       options.storage ?? defaultStorage(),
       {
         onAuth: (user) => {
           this.reachPolicy.setAccount(user?.id ?? null);
+          this.certificate = undefined;
+          this.certificateReady = user
+            ? deviceCertificate(this.certificateStore, user.id, RTCPeerConnectionImpl()).then(
+                (c) => {
+                  if (this.account.user?.id === user.id) this.certificate = c;
+                },
+              )
+            : Promise.resolve();
           this.storeReady = user
             ? this.messageStore.open(user.id).then(() => this.messageStore)
             : null;
@@ -229,6 +251,7 @@ export class P2PClient {
         relayOnly: options.relayOnly === true,
         selfId: () => this.account.user?.id,
         onFrame: (peer, frame) => this.onFrame(peer, frame),
+        certificate: () => this.certificate,
         onChannel: (peer, channel) => {
           if (peer.remoteUserId === this.account.user?.id)
             channel.close(); // own sessions only sync
@@ -365,7 +388,7 @@ export class P2PClient {
    */
   async logout(options: { forget?: boolean } = {}): Promise<void> {
     this.disconnect();
-    if (options.forget) await this.forgetAccountHere();
+    if (options.forget) await this.forgetAccountHere(this.account.user?.id);
     await this.account.logout();
   }
 
@@ -375,14 +398,16 @@ export class P2PClient {
    * this device too. Rejects with `INVALID_CREDENTIALS` for a wrong password, leaving everything as it was.
    */
   async deleteAccount(password: string): Promise<void> {
+    const id = this.account.user?.id;
     await this.account.deleteAccount(password);
     this.disconnect();
-    await this.forgetAccountHere();
+    await this.forgetAccountHere(id);
   }
 
   // This account's contacts, declined and blocked users, and local history, erased from this device.
-  private async forgetAccountHere(): Promise<void> {
+  private async forgetAccountHere(id: string | undefined): Promise<void> {
     this.reachPolicy.forgetAll();
+    if (id) await this.certificateStore?.remove(id).catch(() => undefined);
     if (this.storeReady) await (await this.storeReady).clear();
   }
 
@@ -424,10 +449,13 @@ export class P2PClient {
     const generation = this.generation;
     const attempt = (async () => {
       let iceError: unknown;
-      await this.ice.get().catch((err: unknown) => {
-        iceError = err;
-        this.emitError(err);
-      });
+      await Promise.all([
+        this.ice.get().catch((err: unknown) => {
+          iceError = err;
+          this.emitError(err);
+        }),
+        this.certificateReady, // connections made from now on use this device's certificate
+      ]);
       // Disconnected while the ICE servers were being fetched (by disconnect(), or because the server no
       // longer accepts the token): stay disconnected, and say why.
       if (generation !== this.generation)

@@ -18,6 +18,7 @@ import type { Frame, MessageFrame, SyncRecord } from './rtc/frames.js';
 import type { PeerSession } from './rtc/peer-session.js';
 import type { FileSource, FileTransfer } from './files/transfer.js';
 import type { SendFileOptions } from './files/limits.js';
+import type { ConnectionSafety } from './trust/connection-safety.js';
 
 /** Who a message is from, as the signaling server vouched for it. */
 export interface Sender {
@@ -192,6 +193,21 @@ export class Conversation {
     if (this.state === 'closed')
       return Promise.reject(new P2PError('CLOSED', 'This conversation was closed.', 'peer'));
     return this.host.sendFile(this.peerId, source, options);
+  }
+
+  /**
+   * The safety number of each open connection to the peer (one per session: each of their devices has a
+   * certificate of its own), computed from the certificates the connection's DTLS used and both user ids.
+   * The peer sees the same numbers on their side unless someone is in the middle: compare them out of band
+   * (read aloud, side by side). `mismatch` means the handshake used another certificate than the peer's
+   * description claimed. Rejects with `NOT_CONNECTED` when no connection is open.
+   */
+  async safetyNumbers(): Promise<ConnectionSafety[]> {
+    const sessions = this.host.currentSessions(this.peerId);
+    if (sessions.length === 0)
+      throw new P2PError('NOT_CONNECTED', 'No connection to this user is open.', 'peer');
+    const { connectionSafety } = await import('./trust/connection-safety.js');
+    return connectionSafety(this.host.self().id, this.peerId, sessions);
   }
 
   async history(options: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {

@@ -61,6 +61,10 @@ export type {
 } from './files/transfer.js';
 export type { IncomingFile, AcceptOptions } from './files/incoming.js';
 export { FILE_LIMITS } from './files/limits.js';
+export type { ConnectionSafety } from './trust/connection-safety.js';
+export { indexedDbCertificates } from './trust/device-certificate.js';
+export type { CertificateStore } from './trust/device-certificate.js';
+export type { SafetyNumber, SafetyParty } from './trust/safety-number.js';
 export type { FileLimits, SendFileOptions } from './files/limits.js';
 export { PROTOCOL_VERSION } from './protocol/limits.js';
 export type { PrivateUser, PublicUser } from './protocol/users.js';

@@ -222,6 +222,7 @@ describe('reopening a dropped connection', () => {
         selfId: () => 'u1',
         onFrame: () => undefined,
         onChannel: () => undefined,
+        certificate: () => undefined,
         onPeer: () => undefined,
         onRequests: () => undefined,
         wantsConversation: () => true,

@@ -36,6 +36,8 @@ export interface DirectoryHost {
   selfId(): string | undefined;
   onFrame(peer: PeerSession, frame: Frame): void;
   onChannel(peer: PeerSession, channel: RTCDataChannel): void;
+  /** This device's certificate for the account, once loaded (none where the implementation has none). */
+  certificate(): RTCCertificate | undefined;
   onPeer(peer: PeerSession, change: PeerStateChange): void;
   onRequests(requests: ConversationRequest[], added?: ConversationRequest): void;
   /** Whether the application holds a conversation with the user (so a dropped connection is reopened). */
@@ -370,7 +372,14 @@ export class PeerDirectory {
       polite,
       {
         RTCPeerConnection: RTCPeerConnectionImpl,
-        config: { iceServers, ...this.host.rtcConfig },
+        config: {
+          iceServers,
+          // this device's stable certificate for the account, so the peer sees the same fingerprint
+          ...(this.host.certificate()
+            ? { certificates: [this.host.certificate() as RTCCertificate] }
+            : {}),
+          ...this.host.rtcConfig,
+        },
         relayOnly,
         localSessionId: () => this.signaling.sessionId ?? '',
         // Candidates go without asking for an acknowledgement: a lost one is not fatal, and skipping the

@@ -1,0 +1,49 @@
+/// <reference types="mocha" />
+import { expect } from '@esm-bundle/chai';
+import { clients, createClient, online, serverUrl, until } from './helpers.js';
+
+describe('safety numbers in Chromium', () => {
+  it('are the same on both sides, from the certificates the DTLS handshake used', async () => {
+    const ada = await online('tada');
+    const bob = await online('tbob');
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    await ada.client.conversation(bob.user.id).send('hi');
+    await until(() => bob.client.conversation(ada.user.id).state === 'open', 'open at bob');
+    const [atAda] = await ada.client.conversation(bob.user.id).safetyNumbers();
+    const [atBob] = await bob.client.conversation(ada.user.id).safetyNumbers();
+    expect(atAda?.source).to.equal('dtls');
+    expect(atAda?.mismatch).to.equal(false);
+    expect(atAda?.digits).to.match(/^\d{5}( \d{5}){11}$/);
+    expect(atAda?.digits).to.equal(atBob?.digits);
+    expect(atAda?.local).to.equal(atBob?.remote);
+  });
+
+  it('keeps this device’s certificate per account across reloads, so the number stays the same', async () => {
+    const bob = await online('tbob2');
+    // ada's session and certificate live in this browser (localStorage and IndexedDB), as after a reload
+    const first = createClient({ server: serverUrl, reach: { policy: 'anyone' } });
+    clients.push(first);
+    const tag = `tada2${Date.now() % 100000}`;
+    const ada = await first.register({
+      username: tag,
+      email: `${tag}@example.test`,
+      password: `pw-${tag}-long`,
+    });
+    await first.connect();
+    await first.conversation(bob.user.id).send('before the reload');
+    const [before] = await first.conversation(bob.user.id).safetyNumbers();
+    first.disconnect();
+    const again = createClient({ server: serverUrl, reach: { policy: 'anyone' } });
+    clients.push(again);
+    expect((await again.restore())?.id).to.equal(ada.id);
+    await again.connect();
+    await until(() => again.users.some((u) => u.id === bob.user.id), 'bob online');
+    await again.conversation(bob.user.id).send('after the reload');
+    const [after] = await again.conversation(bob.user.id).safetyNumbers();
+    expect(after?.local).to.equal(before?.local);
+    expect(after?.digits).to.equal(before?.digits); // bob's certificate is stable too
+    const [atBob] = await bob.client.conversation(ada.id).safetyNumbers();
+    expect(atBob?.digits).to.equal(after?.digits);
+    await again.logout({ forget: true }); // erases this account's certificate on this device
+  });
+});
