@@ -12,9 +12,10 @@ const bundles = [
     entry: 'packages/sdk/dist/index.js',
     aim: 22 * 1024,
     // the most it may weigh now: a growth past it fails the run (lower it as the bundle shrinks).
-    // 33 → 34 KB (2026-12-03): file transfers, 7.5 KB, load on demand; what stays in the first load is
-    // their frames' validation and the loader.
-    budget: 34 * 1024,
+    // 33 → 35 KB (2026-12-03): file transfers (7.8 KB) and safety numbers load on demand; what stays in
+    // the first load is the file frames' validation, the loaders, and the verified-contacts check run on
+    // every connection.
+    budget: 35 * 1024,
     // measured by bench/src/sizes.mjs in the same way (2026-12-02)
     peers: { 'PeerJS 1.5.5': 30.9 * 1024, 'Trystero 0.25.4': 22.2 * 1024 },
   },
@@ -23,10 +24,10 @@ const bundles = [
     name: '@p2pchat/elements (single file)',
     entry: 'packages/elements/dist/p2pchat-elements.js',
     aim: 40 * 1024,
-    // 53 → 66 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
+    // 53 → 67 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
     // transfer protocol, 7.8 KB gzip) are inside it, their UI in <p2p-chat> (about 2 KB), and safety
-    // numbers with the device certificate (about 1.5 KB).
-    budget: 66 * 1024,
+    // numbers, the device certificate and verified contacts with their UI (about 3 KB).
+    budget: 67 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];

@@ -97,6 +97,17 @@ export const defaultStrings = {
   fileCancelled: 'Cancelled',
   fileDeclined: 'They declined it',
   fileDoneAnnounce: '{file}: done',
+  safetyNumber: 'Safety number',
+  safetyNumberHelp:
+    'Compare these digits with {name}, side by side or read aloud. The same on both screens means nobody is in between.',
+  safetyDevice: 'Device {n}',
+  safetyMismatch: 'This connection used another key than the server passed on.',
+  markVerified: 'Mark as verified',
+  verifiedBadge: 'Verified: you compared the safety number.',
+  showSafetyNumber: 'Show the safety number',
+  keyChanged:
+    "{name}'s security key changed: a new device, or someone in between. Compare the safety number again before you send anything.",
+  sendAnyway: 'Send anyway',
   errors: {
     INVALID_CREDENTIALS: 'That e-mail, username or password is not right.',
     CONFLICT: 'That username or e-mail address is already taken.',

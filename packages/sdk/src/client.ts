@@ -15,8 +15,8 @@ import type { FileManager } from './files/file-manager.js';
 import type { FileLimits, SendFileOptions } from './files/limits.js';
 import type { IncomingFile } from './files/incoming.js';
 import type { FileSource, FileTransfer } from './files/transfer.js';
-import { defaultCertificates, deviceCertificate } from './trust/device-certificate.js';
 import type { CertificateStore } from './trust/device-certificate.js';
+import { VerifiedKeys } from './trust/verified-keys.js';
 import { Roster } from './presence/roster.js';
 import type { OnlineUser } from './presence/roster.js';
 import type {
@@ -129,6 +129,10 @@ export interface ClientEvents {
   requests: [requests: ConversationRequest[]];
   /** The server ended this session (`logout`, `token-expired`, …); after those two, log in again. */
   'session:ended': [reason: SessionEndReason];
+  /** A contact you verified connected with a certificate you did not verify (a new device, or a new key). */
+  'key-change': [change: { userId: string; sessionId: string; fingerprint: string }];
+  /** You verified a contact's devices (or stopped trusting them): their trust now. */
+  trust: [change: { userId: string; trust: 'verified' | 'changed' | 'unverified' }];
   /** A peer offers you a file: `accept()` or `decline()` it. */
   file: [transfer: IncomingFile];
   /** Something failed in the background (a peer breaking the protocol, a lost connection). */
@@ -166,10 +170,12 @@ export class P2PClient {
   private readonly ice: IceServerCache;
   private readonly reachPolicy: ReachPolicy;
   private readonly directory: PeerDirectory;
+  // Contacts' certificates this account verified, and the sessions whose key is not one of them.
+  private readonly verifiedKeys: VerifiedKeys;
+  private readonly keyChanges = new Map<string, Set<string>>();
   // This device's certificate for the logged-in account, loading from the moment of login.
   private certificate: RTCCertificate | undefined;
   private certificateReady: Promise<unknown> = Promise.resolve();
-  private readonly certificateStore: CertificateStore | null;
   // File transfers, loaded on first use (a file offered or sent): most sessions never need the code.
   private fileManager: FileManager | undefined;
   private filesReady: Promise<FileManager> | undefined;
@@ -186,21 +192,25 @@ export class P2PClient {
   constructor(private readonly options: ClientOptions) {
     const server = options.server.replace(/\/+$/, '');
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.certificateStore =
-      options.certificates === undefined ? defaultCertificates() : options.certificates;
     this.account = new AccountSession(
       new RestClient(server, fetchImpl),
       options.storage ?? defaultStorage(),
       {
         onAuth: (user) => {
           this.reachPolicy.setAccount(user?.id ?? null);
+          this.verifiedKeys.setAccount(user?.id ?? null);
+          this.keyChanges.clear();
           this.certificate = undefined;
+          // (loaded on demand: the certificate code is not needed before anyone logs in)
           this.certificateReady = user
-            ? deviceCertificate(this.certificateStore, user.id, RTCPeerConnectionImpl()).then(
-                (c) => {
+            ? import('./trust/device-certificate.js')
+                .then((m) =>
+                  m.deviceCertificate(options.certificates, user.id, RTCPeerConnectionImpl()),
+                )
+                .then((c) => {
                   if (this.account.user?.id === user.id) this.certificate = c;
-                },
-              )
+                })
+                .catch(() => undefined)
             : Promise.resolve();
           this.storeReady = user
             ? this.messageStore.open(user.id).then(() => this.messageStore)
@@ -211,7 +221,9 @@ export class P2PClient {
         onRevoked: () => this.disconnect(),
       },
     );
-    this.reachPolicy = new ReachPolicy(options.preferences ?? defaultPreferences(), options.reach);
+    const preferences = options.preferences ?? defaultPreferences();
+    this.reachPolicy = new ReachPolicy(preferences, options.reach);
+    this.verifiedKeys = new VerifiedKeys(preferences);
     this.messageStore = options.history ?? defaultMessageStore();
     this.deviceSync = new DeviceSync(
       {
@@ -281,6 +293,50 @@ export class P2PClient {
   /** Every file transfer under way, to and from anyone. */
   get transfers(): FileTransfer[] {
     return this.fileManager?.transfers ?? [];
+  }
+
+  // A contact with verified devices connected with a certificate that is not one of them: say so.
+  private async checkKey(peer: PeerSession): Promise<void> {
+    const userId = peer.remoteUserId;
+    if (!this.verifiedKeys.has(userId)) return;
+    const { connectionFingerprints } = await import('./trust/fingerprints.js');
+    const { remote } = await connectionFingerprints(peer.pc);
+    if (!remote || this.verifiedKeys.isVerified(userId, remote) || peer.state === 'closed') return;
+    let changed = this.keyChanges.get(userId);
+    if (!changed) this.keyChanges.set(userId, (changed = new Set()));
+    changed.add(peer.remoteSessionId);
+    this.emitter.emit('key-change', {
+      userId,
+      sessionId: peer.remoteSessionId,
+      fingerprint: remote,
+    });
+  }
+
+  /**
+   * How far you can trust the connection to a user: `verified` (you compared safety numbers and every open
+   * connection uses a certificate you verified), `changed` (you verified this user, but a connection now
+   * uses a certificate you did not: compare the numbers again before you send anything), or `unverified`.
+   */
+  trustOf(userId: string): 'verified' | 'changed' | 'unverified' {
+    if ((this.keyChanges.get(userId)?.size ?? 0) > 0) return 'changed';
+    return this.verifiedKeys.has(userId) ? 'verified' : 'unverified';
+  }
+
+  // Marks the certificates of the open connections to a user verified (after the numbers were compared).
+  private async verifyKeys(userId: string, sessionId?: string): Promise<void> {
+    const { connectionFingerprints } = await import('./trust/fingerprints.js');
+    const sessions = this.directory
+      .openPeersOf(userId)
+      .filter((p) => sessionId === undefined || p.remoteSessionId === sessionId);
+    if (sessions.length === 0)
+      throw new P2PError('NOT_CONNECTED', 'No connection to this user is open.', 'peer');
+    for (const p of sessions) {
+      const { remote } = await connectionFingerprints(p.pc);
+      if (!remote) continue;
+      this.verifiedKeys.add(userId, remote);
+      this.keyChanges.get(userId)?.delete(p.remoteSessionId);
+    }
+    this.emitter.emit('trust', { userId, trust: this.trustOf(userId) });
   }
 
   // The file manager, its module loaded the first time (frames and channels wait for it, in order).
@@ -407,7 +463,11 @@ export class P2PClient {
   // This account's contacts, declined and blocked users, and local history, erased from this device.
   private async forgetAccountHere(id: string | undefined): Promise<void> {
     this.reachPolicy.forgetAll();
-    if (id) await this.certificateStore?.remove(id).catch(() => undefined);
+    this.verifiedKeys.forgetAll();
+    if (id)
+      await import('./trust/device-certificate.js')
+        .then((m) => m.certificateStoreOf(this.options.certificates)?.remove(id))
+        .catch(() => undefined);
     if (this.storeReady) await (await this.storeReady).clear();
   }
 
@@ -503,6 +563,13 @@ export class P2PClient {
       reach: (id) => this.directory.open(id, 20_000),
       currentSessions: (id) => this.directory.openPeersOf(id),
       sendFile: (id, source, opts) => this.sendFile(id, source, opts),
+      verify: (id, sessionId) => this.verifyKeys(id, sessionId),
+      unverify: (id) => {
+        this.verifiedKeys.remove(id);
+        this.keyChanges.delete(id);
+        this.emitter.emit('trust', { userId: id, trust: 'unverified' });
+      },
+      trust: (id) => this.trustOf(id),
     });
     conversation.on('message', (m) => this.emitter.emit('message', m));
     conversation.on('delivered', (id) => this.emitter.emit('delivered', { id, peerId: userId }));
@@ -722,7 +789,12 @@ export class P2PClient {
         void this.deviceSync.catchUp(peer, this.messageStore).catch(() => undefined);
       return;
     }
-    if (change.state === 'open') this.fileManager?.onSessionOpen(peer);
+    if (change.state === 'open') {
+      this.fileManager?.onSessionOpen(peer);
+      void this.checkKey(peer);
+    }
+    if (change.state === 'closed')
+      this.keyChanges.get(peer.remoteUserId)?.delete(peer.remoteSessionId);
     if (change.state === 'closed') this.fileManager?.onSessionClosed(peer);
     const conversation = this.conversations.get(peer.remoteUserId);
     if (change.state === 'open') conversation?.flush(peer);

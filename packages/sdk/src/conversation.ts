@@ -104,6 +104,9 @@ export interface ConversationHost {
   currentSessions(userId: string): PeerSession[];
   /** Offers a file to the user. */
   sendFile(userId: string, source: FileSource, options: SendFileOptions): Promise<FileTransfer>;
+  verify(userId: string, sessionId?: string): Promise<void>;
+  unverify(userId: string): void;
+  trust(userId: string): 'verified' | 'changed' | 'unverified';
 }
 
 /** Timings of a conversation, ms. */
@@ -208,6 +211,25 @@ export class Conversation {
       throw new P2PError('NOT_CONNECTED', 'No connection to this user is open.', 'peer');
     const { connectionSafety } = await import('./trust/connection-safety.js');
     return connectionSafety(this.host.self().id, this.peerId, sessions);
+  }
+
+  /**
+   * After comparing safety numbers with the peer: marks the certificates of the open connections (or of
+   * one, by the peer's session id) verified. From then on a connection of theirs with another certificate
+   * raises `key-change` and makes `trust` `changed`. Rejects with `NOT_CONNECTED` when none is open.
+   */
+  verify(sessionId?: string): Promise<void> {
+    return this.host.verify(this.peerId, sessionId);
+  }
+
+  /** Forgets the peer's verified certificates. */
+  unverify(): void {
+    this.host.unverify(this.peerId);
+  }
+
+  /** `verified`, `changed` (a connection uses a certificate you did not verify) or `unverified`. */
+  get trust(): 'verified' | 'changed' | 'unverified' {
+    return this.host.trust(this.peerId);
   }
 
   async history(options: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {

@@ -158,6 +158,9 @@ describe('conversation timeouts', () => {
     reach: () => new Promise(() => undefined), // the path never comes back
     currentSessions: () => [],
     sendFile: () => Promise.reject(new Error('not in this test')),
+    verify: () => Promise.resolve(),
+    unverify: () => undefined,
+    trust: () => 'unverified',
   });
 
   it('answers "pending" after the ack wait, and keeps the message in the outbox until it goes', async () => {

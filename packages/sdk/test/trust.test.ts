@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { onlineUser, until, useHarness } from './harness.js';
+import { nextEvent, onlineUser, peerSessions, until, useHarness } from './harness.js';
 
 const used = useHarness();
 
@@ -35,5 +35,33 @@ describe('safety numbers between two Node clients', () => {
     await carol.client.conversation(bob.user.id).send('hi');
     const [atCarol] = await carol.client.conversation(bob.user.id).safetyNumbers();
     expect(atCarol?.digits).not.toBe(atAda?.digits);
+  });
+
+  it('marks a contact verified, and raises key-change when a new connection uses another certificate', async () => {
+    const ada = await onlineUser(used.h.url, 'vada');
+    const bob = await onlineUser(used.h.url, 'vbob');
+    used.clients.push(ada.client, bob.client);
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob online');
+    const chat = ada.client.conversation(bob.user.id);
+    await expect(chat.verify()).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+    await chat.send('hi');
+    expect(chat.trust).toBe('unverified');
+    const trusted = nextEvent(ada.client, 'trust');
+    await chat.verify();
+    expect((await trusted)[0]).toEqual({ userId: bob.user.id, trust: 'verified' });
+    expect(chat.trust).toBe('verified');
+    // node-datachannel makes a new certificate for every connection: a rebuilt one is another key
+    const changed = nextEvent(ada.client, 'key-change', () => true, 40_000);
+    for (const p of peerSessions(ada.client))
+      if (p.remoteUserId === bob.user.id) p.close('connection failed');
+    const [change] = await changed;
+    expect(change.userId).toBe(bob.user.id);
+    expect(chat.trust).toBe('changed');
+    const [now] = await chat.safetyNumbers();
+    expect(change.fingerprint).toBe(now?.remote);
+    await chat.verify();
+    expect(chat.trust).toBe('verified');
+    chat.unverify();
+    expect(chat.trust).toBe('unverified');
   });
 });

@@ -62,19 +62,24 @@ export function defaultCertificates(): CertificateStore | null {
 const RENEW_BEFORE_MS = 7 * 24 * 3600_000;
 const LIFETIME_MS = 365 * 24 * 3600_000;
 
+/** The store in use: the one given, none for `null`, else the default. */
+export const certificateStoreOf = (option: CertificateStore | null | undefined) =>
+  option === undefined ? defaultCertificates() : option;
+
 /**
  * This device's certificate for the account: the stored one while it is valid, else a new ECDSA P-256 one,
  * stored. Undefined where the implementation cannot make certificates (node-datachannel): connections then
  * use a fresh one each time.
  */
 export async function deviceCertificate(
-  store: CertificateStore | null,
+  option: CertificateStore | null | undefined,
   accountId: string,
   RTC: RTCPeerConnectionConstructor | undefined,
 ): Promise<RTCCertificate | undefined> {
   const make = (
     RTC as { generateCertificate?: typeof RTCPeerConnection.generateCertificate } | undefined
   )?.generateCertificate;
+  const store = certificateStoreOf(option);
   if (!store || typeof make !== 'function') return undefined;
   try {
     const kept = await store.load(accountId);

@@ -5,7 +5,9 @@ import type * as SdkModule from '../../src/index.js';
 // The SDK as an app ships it: bundled with its dependencies (see web-test-runner.config.mjs).
 type Sdk = typeof SdkModule;
 const sdkUrl = '/p2pchat-sdk.js';
-export const { createClient, memoryStorage } = (await import(/* @vite-ignore */ sdkUrl)) as Sdk;
+export const { createClient, memoryStorage, indexedDbCertificates } = (await import(
+  /* @vite-ignore */ sdkUrl
+)) as Sdk;
 
 export let serverUrl = '';
 let n = 0;

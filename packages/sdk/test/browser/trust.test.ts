@@ -1,6 +1,15 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import { clients, createClient, online, serverUrl, until } from './helpers.js';
+import {
+  clients,
+  createClient,
+  indexedDbCertificates,
+  memoryStorage,
+  next,
+  online,
+  serverUrl,
+  until,
+} from './helpers.js';
 
 describe('safety numbers in Chromium', () => {
   it('are the same on both sides, from the certificates the DTLS handshake used', async () => {
@@ -45,5 +54,41 @@ describe('safety numbers in Chromium', () => {
     const [atBob] = await bob.client.conversation(ada.id).safetyNumbers();
     expect(atBob?.digits).to.equal(after?.digits);
     await again.logout({ forget: true }); // erases this account's certificate on this device
+  });
+
+  it('warns when a verified contact connects with another certificate, until it is verified again', async () => {
+    const ada = await online('tada3');
+    const bobStorage = memoryStorage();
+    const bob = await online('tbob3', bobStorage);
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 'presence');
+    const chat = ada.client.conversation(bob.user.id);
+    await chat.send('hi');
+    expect(chat.trust).to.equal('unverified');
+    await chat.verify(); // after comparing the numbers
+    expect(chat.trust).to.equal('verified');
+    // bob comes back with a new certificate (a new device, or his was replaced): his old one is gone
+    bob.client.disconnect();
+    await indexedDbCertificates().remove(bob.user.id);
+    const bob2 = createClient({
+      server: serverUrl,
+      storage: bobStorage,
+      reach: { policy: 'anyone' },
+    });
+    clients.push(bob2);
+    await bob2.restore();
+    await bob2.connect();
+    await until(
+      () => ada.client.users.some((u) => u.id === bob.user.id && u.sessions.length === 1),
+      'bob back',
+    );
+    const warned = next(ada.client, 'key-change');
+    await chat.send('are you still you?');
+    const [change] = await warned;
+    expect(change.userId).to.equal(bob.user.id);
+    expect(chat.trust).to.equal('changed');
+    const [now] = await chat.safetyNumbers();
+    expect(change.fingerprint).to.equal(now?.remote);
+    await chat.verify(); // compared again
+    expect(chat.trust).to.equal('verified');
   });
 });

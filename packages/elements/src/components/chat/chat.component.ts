@@ -2,6 +2,7 @@ import { randomId } from '@p2pchat/sdk';
 import type {
   ChatMessage,
   ClientOptions,
+  ConnectionSafety,
   ConnectionPolicy,
   ConversationRequest,
   ConversationState,
@@ -37,6 +38,7 @@ import type {
 } from '../message-list/message-list.component.js';
 import { chatStyles } from './chat.styles.js';
 import { transferList } from './transfers.js';
+import { keyChangedWarning, safetyPanel } from './safety.js';
 
 interface ConversationView {
   messages: UiMessage[];
@@ -160,6 +162,10 @@ export class P2PChatElement extends LitElement {
   @state() private query = '';
   @state() private results: StoredMessage[] | null = null;
   @state() private permission: string = notificationPermission();
+  @state() private trust = new Map<string, 'verified' | 'changed' | 'unverified'>();
+  // The safety panel of the open conversation, and conversations whose key change the user waved through.
+  @state() private safety: ConnectionSafety[] | 'loading' | Error | null = null;
+  @state() private sentAnyway = new Set<string>();
   @query('p2p-composer') private composer: P2PComposerElement | undefined;
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
@@ -216,6 +222,14 @@ export class P2PChatElement extends LitElement {
         this.refreshSummaries(client);
       }),
       this.files.attach(client),
+      client.on('key-change', ({ userId }) => {
+        this.setTrust(userId, 'changed');
+        const next = new Set(this.sentAnyway);
+        next.delete(userId);
+        this.sentAnyway = next;
+        this.announcement = format(this.t.keyChanged, { name: this.nameOf(userId) });
+      }),
+      client.on('trust', ({ userId, trust }) => this.setTrust(userId, trust)),
       client.on('presence:offline', (userId) => {
         if (this.conversations.has(userId))
           this.system(userId, format(this.t.peerOffline, { name: this.nameOf(userId) }));
@@ -493,7 +507,20 @@ export class P2PChatElement extends LitElement {
       <div class="conv-head">
         <button type="button" class="back" @click=${() => this.close()}>${t.back}</button>
         <h2 dir="auto">${name}</h2>
+        <button
+          type="button"
+          class="safety-toggle"
+          aria-expanded=${this.safety ? 'true' : 'false'}
+          @click=${() => void this.toggleSafety(id)}
+        >
+          ${t.safetyNumber}
+        </button>
       </div>
+      ${
+        this.safety
+          ? safetyPanel(this.safety, this.trustOf(id), name, t, this.safetyActions(id))
+          : nothing
+      }
       <p class="path" part="path" role="status">${this.pathText(id, name)}</p>
       <p2p-message-list
         part="messages"
@@ -523,6 +550,11 @@ export class P2PChatElement extends LitElement {
         .locale=${this.locale}
       ></p2p-message-list>
       ${transferList(this.files.of(id), t, this.files, this.locale)}
+      ${
+        this.trustOf(id) === 'changed' && !this.sentAnyway.has(id)
+          ? keyChangedWarning(name, t, this.safetyActions(id))
+          : nothing
+      }
       <div class="typing" part="typing">${view.typing ? format(t.typing, { name }) : ''}</div>
       <p2p-composer
         part="composer"
@@ -535,7 +567,10 @@ export class P2PChatElement extends LitElement {
         @p2p-files=${(e: P2PFilesEvent) => this.sendFiles(id, e.detail.files)}
         .context=${this.composerContext(id, name)}
         @p2p-cancel-context=${() => (this.composing = null)}
-        ?disabled=${this.connection === 'disconnected'}
+        ?disabled=${
+          this.connection === 'disconnected' ||
+          (this.trustOf(id) === 'changed' && !this.sentAnyway.has(id))
+        }
         @p2p-send=${(e: P2PSendEvent) => void this.send(id, e.detail.body)}
         @p2p-typing=${(e: P2PTypingEvent) => this.clients.client?.conversation(id).typing(e.detail.typing)}
       ></p2p-composer>
@@ -553,7 +588,10 @@ export class P2PChatElement extends LitElement {
   private readonly knownNames = new Map<string, string>();
 
   private open(userId: string): void {
-    if (this.active !== userId) this.composing = null;
+    if (this.active !== userId) {
+      this.composing = null;
+      this.safety = null;
+    }
     this.active = userId;
     const name = this.users.find((u) => u.id === userId)?.displayName;
     if (name) this.knownNames.set(userId, name);
@@ -888,6 +926,48 @@ export class P2PChatElement extends LitElement {
     } catch (err) {
       this.system(userId, errorText(this.t, err));
     }
+  }
+
+  private trustOf(userId: string): 'verified' | 'changed' | 'unverified' {
+    return (
+      this.trust.get(userId) ?? this.clients.client?.conversation(userId).trust ?? 'unverified'
+    );
+  }
+
+  private setTrust(userId: string, trust: 'verified' | 'changed' | 'unverified'): void {
+    const next = new Map(this.trust);
+    next.set(userId, trust);
+    this.trust = next;
+  }
+
+  private async toggleSafety(userId: string): Promise<void> {
+    if (this.safety) {
+      this.safety = null;
+      return;
+    }
+    this.safety = 'loading';
+    try {
+      const numbers = await this.clients.client?.conversation(userId).safetyNumbers();
+      if (this.safety === 'loading') this.safety = numbers ?? [];
+    } catch (err) {
+      if (this.safety === 'loading') this.safety = new Error(errorText(this.t, err));
+    }
+  }
+
+  private safetyActions(userId: string) {
+    return {
+      toggle: () => void this.toggleSafety(userId),
+      verify: () =>
+        void this.clients.client
+          ?.conversation(userId)
+          .verify()
+          .then(() => this.setTrust(userId, 'verified'))
+          .catch((err: unknown) => (this.safety = new Error(errorText(this.t, err)))),
+      sendAnyway: () => {
+        this.sentAnyway = new Set(this.sentAnyway).add(userId);
+        void this.updateComplete.then(() => this.composer?.focus());
+      },
+    };
   }
 
   private sendFiles(userId: string, files: File[]): void {

@@ -192,6 +192,40 @@ export const chatStyles = css`
     gap: var(--_space);
     align-items: end;
   }
+  .conv-head .safety-toggle {
+    margin-inline-start: auto;
+  }
+  .safety,
+  .key-changed {
+    margin: var(--_space);
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  .key-changed {
+    border-color: var(--_error);
+  }
+  .safety p,
+  .key-changed p {
+    margin: 0 0 var(--_space);
+  }
+  .safety .numbers {
+    list-style: none;
+    margin: 0 0 var(--_space);
+    padding: 0;
+    display: grid;
+    gap: var(--_space);
+  }
+  .safety .short {
+    display: block;
+    font-size: 1.25em;
+    letter-spacing: 0.05em;
+  }
+  .safety .digits {
+    display: block;
+    font-family: ui-monospace, monospace;
+    word-spacing: 0.25em;
+  }
   .transfers {
     list-style: none;
     margin: 0;
