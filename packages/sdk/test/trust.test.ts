@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextEvent, onlineUser, peerSessions, until, useHarness } from './harness.js';
+import { mallory } from './mallory.js';
 
 const used = useHarness();
 
@@ -63,5 +64,32 @@ describe('safety numbers between two Node clients', () => {
     expect(chat.trust).toBe('verified');
     chat.unverify();
     expect(chat.trust).toBe('unverified');
+  });
+
+  it('differ when the signaling server sits in the middle of the connection', async () => {
+    const ada = await onlineUser(used.h.url, 'mada');
+    const bob = await onlineUser(used.h.url, 'mbob');
+    used.clients.push(ada.client, bob.client);
+    await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob online');
+    const m = mallory(used.h.server, ada.user, bob.user);
+    try {
+      // they chat as usual: every frame goes through Mallory, who reads it
+      const atBob = nextEvent(bob.client, 'message', () => true, 20_000);
+      await ada.client.conversation(bob.user.id).send('our secret');
+      expect((await atBob)[0].body).toBe('our secret');
+      await until(() => bob.client.conversation(ada.user.id).state === 'open', 5000, 'open at bob');
+      const [atAda] = await ada.client.conversation(bob.user.id).safetyNumbers();
+      const [atBobNumber] = await bob.client.conversation(ada.user.id).safetyNumbers();
+      // each side sees Mallory's certificate as the other's, so the numbers they compare differ
+      expect(atAda?.remote?.toLowerCase()).toBe(m.fingerprints().toAda?.toLowerCase());
+      expect(atBobNumber?.remote?.toLowerCase()).toBe(m.fingerprints().toBob?.toLowerCase());
+      expect(atAda?.digits).not.toBe(atBobNumber?.digits);
+      expect(atAda?.short).not.toBe(atBobNumber?.short);
+      console.log(
+        `[trust] with Mallory in the middle: ada reads ${atAda?.short}, bob reads ${atBobNumber?.short}`,
+      );
+    } finally {
+      m.close();
+    }
   });
 });

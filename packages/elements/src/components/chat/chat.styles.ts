@@ -121,12 +121,18 @@ export const chatStyles = css`
   }
   .conv-head {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: var(--_space);
     padding: var(--_space);
     border-bottom: 1px solid var(--_border);
   }
   .conv-head h2 {
+    flex: 1 1 6rem;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
     margin: 0;
     color: var(--_text);
     text-transform: none;
