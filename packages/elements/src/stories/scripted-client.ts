@@ -26,7 +26,20 @@ export interface Script {
   requests?: ConversationRequest[];
   /** The local history, oldest first (every conversation). */
   history?: StoredMessage[];
+  /** A contact whose verified key changed. */
+  keyChanged?: string;
 }
+
+// A safety number as the SDK answers it (digits made up for the story).
+const SAFETY = {
+  sessionId: 's-bob',
+  digits: '30211 84577 09136 55420 71893 26604 48152 93077 10468 65239 87301 42715',
+  short: '4821 0937 5516',
+  local: 'sha-256 00',
+  remote: 'sha-256 01',
+  source: 'dtls',
+  mismatch: false,
+};
 
 export function person(
   id: string,
@@ -109,6 +122,9 @@ export function scriptedClient(script: Script): P2PClient {
         next: null,
       }),
       markRead: async () => undefined,
+      trust: script.keyChanged === peerId ? 'changed' : 'unverified',
+      safetyNumbers: async () => [SAFETY],
+      verify: async () => undefined,
       react: async () => undefined,
       edit: async () => undefined,
       delete: async () => undefined,

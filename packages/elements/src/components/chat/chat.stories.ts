@@ -162,3 +162,14 @@ export const ReplyingToAMessage: StoryObj = {
     await clickIn(context.canvasElement, ['p2p-message-list'], 'Reply');
   },
 };
+export const SafetyNumber: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }),
+  play: async (context) => {
+    await openBob(context);
+    await clickIn(context.canvasElement, [], 'Safety number');
+  },
+};
+export const KeyChanged: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history, keyChanged: 'bob' }),
+  play: openBob,
+};
