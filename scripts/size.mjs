@@ -24,10 +24,11 @@ const bundles = [
     name: '@p2pchat/elements (single file)',
     entry: 'packages/elements/dist/p2pchat-elements.js',
     aim: 40 * 1024,
-    // 53 → 67 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
+    // 53 → 68 KB (2026-12-03): one file cannot load code on demand, so file transfers (SHA-256 and the
     // transfer protocol, 7.8 KB gzip) are inside it, their UI in <p2p-chat> (about 2 KB), and safety
-    // numbers, the device certificate and verified contacts with their UI (about 3 KB).
-    budget: 67 * 1024,
+    // numbers, the device certificate and verified contacts with their UI (about 3 KB). The Node-only
+    // certificate files are left out.
+    budget: 68 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];

@@ -28,5 +28,16 @@ export default defineConfig([
       options.legalComments = 'none';
       options.conditions = ['browser', 'import', 'default'];
     },
+    // The SDK's certificate files for Node (`certificateDir`) never run in a page: left out, not inlined.
+    esbuildPlugins: [
+      {
+        name: 'node-only-chunks',
+        setup(build) {
+          build.onResolve({ filter: /node-certificate/ }, (args) =>
+            args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined,
+          );
+        },
+      },
+    ],
   },
 ]);

@@ -82,6 +82,12 @@ export interface ClientOptions {
    * cannot take one).
    */
   certificates?: CertificateStore | null;
+  /**
+   * Node (node-datachannel): a folder where this client keeps a certificate per account as PEM files (the
+   * key readable by its owner only), so its fingerprint and safety numbers stay the same across restarts.
+   * Unset, a Node client uses a new certificate for every connection.
+   */
+  certificateDir?: string;
   /** Limits of file transfers: largest file, transfers at once, stall and resume times. */
   files?: FileLimits;
   /** ICE servers to use instead of the server's `/api/ice-servers`. */
@@ -174,7 +180,7 @@ export class P2PClient {
   private readonly verifiedKeys: VerifiedKeys;
   private readonly keyChanges = new Map<string, Set<string>>();
   // This device's certificate for the logged-in account, loading from the moment of login.
-  private certificate: RTCCertificate | undefined;
+  private certificate: Record<string, unknown> = {};
   private certificateReady: Promise<unknown> = Promise.resolve();
   // File transfers, loaded on first use (a file offered or sent): most sessions never need the code.
   private fileManager: FileManager | undefined;
@@ -200,13 +206,10 @@ export class P2PClient {
           this.reachPolicy.setAccount(user?.id ?? null);
           this.verifiedKeys.setAccount(user?.id ?? null);
           this.keyChanges.clear();
-          this.certificate = undefined;
+          this.certificate = {};
           // (loaded on demand: the certificate code is not needed before anyone logs in)
           this.certificateReady = user
-            ? import('./trust/device-certificate.js')
-                .then((m) =>
-                  m.deviceCertificate(options.certificates, user.id, RTCPeerConnectionImpl()),
-                )
+            ? this.loadCertificate(user.id, RTCPeerConnectionImpl())
                 .then((c) => {
                   if (this.account.user?.id === user.id) this.certificate = c;
                 })
@@ -263,7 +266,7 @@ export class P2PClient {
         relayOnly: options.relayOnly === true,
         selfId: () => this.account.user?.id,
         onFrame: (peer, frame) => this.onFrame(peer, frame),
-        certificate: () => this.certificate,
+        certificateConfig: () => this.certificate,
         onChannel: (peer, channel) => {
           if (peer.remoteUserId === this.account.user?.id)
             channel.close(); // own sessions only sync
@@ -293,6 +296,43 @@ export class P2PClient {
   /** Every file transfer under way, to and from anyone. */
   get transfers(): FileTransfer[] {
     return this.fileManager?.transfers ?? [];
+  }
+
+  // This device's certificate for the account, as connection configuration (loaded on demand): PEM files
+  // in `certificateDir` for node-datachannel, else an RTCCertificate kept in the certificate store.
+  private async loadCertificate(
+    accountId: string,
+    RTC: RTCPeerConnectionConstructor | undefined,
+  ): Promise<Record<string, unknown>> {
+    const dir = this.options.certificateDir;
+    if (dir) {
+      // files that libdatachannel refuses (damaged, or not ours) are made anew, once
+      const m = await import('./trust/node-certificate.js');
+      const usable = (config: Record<string, unknown>) => {
+        try {
+          new (RTC as RTCPeerConnectionConstructor)({ ...config, iceServers: [] }).close();
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const files = { ...(await m.nodeCertificateFiles(dir, accountId)) };
+        if (!RTC || usable(files)) return files;
+        await m.removeNodeCertificate(dir, accountId);
+      }
+      this.emitError(
+        new P2PError(
+          'CONNECTION_FAILED',
+          'The certificate in certificateDir cannot be used: each connection makes its own.',
+          'rtc',
+        ),
+      );
+      return {};
+    }
+    const m = await import('./trust/device-certificate.js');
+    const c = await m.deviceCertificate(this.options.certificates, accountId, RTC);
+    return c ? { certificates: [c] } : {};
   }
 
   // A contact with verified devices connected with a certificate that is not one of them: say so.
@@ -464,7 +504,12 @@ export class P2PClient {
   private async forgetAccountHere(id: string | undefined): Promise<void> {
     this.reachPolicy.forgetAll();
     this.verifiedKeys.forgetAll();
-    if (id)
+    if (id && this.options.certificateDir) {
+      const dir = this.options.certificateDir;
+      await import('./trust/node-certificate.js')
+        .then((m) => m.removeNodeCertificate(dir, id))
+        .catch(() => undefined);
+    } else if (id)
       await import('./trust/device-certificate.js')
         .then((m) => m.certificateStoreOf(this.options.certificates)?.remove(id))
         .catch(() => undefined);

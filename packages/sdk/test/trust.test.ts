@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RTCPeerConnection } from 'node-datachannel/polyfill';
+import { nodeCertificateFiles } from '../src/trust/node-certificate.js';
+import { nodeClient } from './harness.js';
 import { nextEvent, onlineUser, peerSessions, until, useHarness } from './harness.js';
 import { mallory } from './mallory.js';
 
@@ -90,6 +96,81 @@ describe('safety numbers between two Node clients', () => {
       );
     } finally {
       m.close();
+    }
+  });
+
+  it('keeps a Node client’s certificate in certificateDir, so a verified contact stays verified', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2pchat-certs-'));
+    try {
+      const ada = await onlineUser(used.h.url, 'cada', { certificateDir: join(dir, 'ada') });
+      const bob = await onlineUser(used.h.url, 'cbob', { certificateDir: join(dir, 'bob') });
+      used.clients.push(ada.client, bob.client);
+      await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob online');
+      const chat = ada.client.conversation(bob.user.id);
+      await chat.send('hi');
+      const [first] = await chat.safetyNumbers();
+      await chat.verify();
+      // the key is the owner's alone
+      const key = join(dir, 'bob', `p2pchat-${bob.user.id}.key.pem`);
+      expect(statSync(key).mode & 0o077).toBe(0);
+      // a rebuilt connection uses the same certificates: still verified, no key-change
+      let changes = 0;
+      ada.client.on('key-change', () => (changes += 1));
+      const reopened = nextEvent(
+        ada.client,
+        'peer',
+        (p) => p.userId === bob.user.id && p.state === 'open',
+        40_000,
+      );
+      for (const p of peerSessions(ada.client))
+        if (p.remoteUserId === bob.user.id) p.close('connection failed');
+      await reopened;
+      const [second] = await chat.safetyNumbers();
+      expect(second?.digits).toBe(first?.digits);
+      // bob restarts (a new client, the same folder): the same certificate again
+      bob.client.disconnect();
+      const bob2 = nodeClient(used.h.url, { certificateDir: join(dir, 'bob') });
+      used.clients.push(bob2);
+      await bob2.login({ email: bob.account.email, password: bob.account.password });
+      await bob2.connect();
+      await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob back');
+      await chat.send('still you?');
+      const [third] = await chat.safetyNumbers();
+      expect(third?.remote).toBe(first?.remote);
+      await new Promise((r) => setTimeout(r, 300)); // a key check would have run by now
+      expect(changes).toBe(0);
+      expect(chat.trust).toBe('verified');
+      // a damaged certificate file is made anew rather than breaking every connection
+      bob2.disconnect();
+      writeFileSync(join(dir, 'bob', `p2pchat-${bob.user.id}.cert.pem`), 'not a certificate');
+      const bob3 = nodeClient(used.h.url, { certificateDir: join(dir, 'bob') });
+      used.clients.push(bob3);
+      await bob3.login({ email: bob.account.email, password: bob.account.password });
+      await bob3.connect();
+      await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob back again');
+      await chat.send('and now?');
+      const [fourth] = await chat.safetyNumbers();
+      expect(fourth?.remote).not.toBe(first?.remote); // a new key, so ada is told
+      await until(() => chat.trust === 'changed', 5000, 'the key change noticed');
+    } finally {
+      for (const c of used.clients) c.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes certificates that libdatachannel takes, every time (strict DER)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2pchat-certs-'));
+    try {
+      for (let i = 0; i < 12; i++) {
+        const files = await nodeCertificateFiles(dir, `account-${i}`);
+        const pc = new RTCPeerConnection({ ...files, iceServers: [] } as RTCConfiguration);
+        pc.createDataChannel('x');
+        await pc.setLocalDescription(await pc.createOffer());
+        expect(pc.localDescription?.sdp).toMatch(/a=fingerprint:sha-256 /);
+        pc.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

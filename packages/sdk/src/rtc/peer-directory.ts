@@ -36,8 +36,11 @@ export interface DirectoryHost {
   selfId(): string | undefined;
   onFrame(peer: PeerSession, frame: Frame): void;
   onChannel(peer: PeerSession, channel: RTCDataChannel): void;
-  /** This device's certificate for the account, once loaded (none where the implementation has none). */
-  certificate(): RTCCertificate | undefined;
+  /**
+   * This device's certificate for the account, as configuration (`certificates` in browsers, PEM files for
+   * node-datachannel), once loaded; empty while there is none.
+   */
+  certificateConfig(): Record<string, unknown>;
   onPeer(peer: PeerSession, change: PeerStateChange): void;
   onRequests(requests: ConversationRequest[], added?: ConversationRequest): void;
   /** Whether the application holds a conversation with the user (so a dropped connection is reopened). */
@@ -375,9 +378,7 @@ export class PeerDirectory {
         config: {
           iceServers,
           // this device's stable certificate for the account, so the peer sees the same fingerprint
-          ...(this.host.certificate()
-            ? { certificates: [this.host.certificate() as RTCCertificate] }
-            : {}),
+          ...this.host.certificateConfig(),
           ...this.host.rtcConfig,
         },
         relayOnly,

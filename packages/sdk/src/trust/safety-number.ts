@@ -12,6 +12,8 @@
 // short   = the first 6 bytes of SHA-256(number) as three 4-digit groups (each 2 bytes mod 10,000): a quick
 //           check to read aloud; the full number is the one to compare when it matters.
 
+import { concatBytes } from '../internal/bytes.js';
+
 const ITERATIONS = 1024;
 const LABEL = 'p2pchat-safety-number-v1';
 
@@ -45,15 +47,7 @@ export function parseFingerprint(
 const sha256 = async (data: Uint8Array): Promise<Uint8Array> =>
   new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
 
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
+const concat = (...parts: Uint8Array[]): Uint8Array => concatBytes(parts);
 
 // Five digits from five bytes (big-endian, mod 100,000), kept with their leading zeros.
 function fiveDigits(bytes: Uint8Array, at: number): string {
