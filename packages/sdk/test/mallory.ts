@@ -94,7 +94,7 @@ export function mallory(server: RunningServer, ada: Party, bob: Party) {
       await described(s);
       await s.pc.setLocalDescription(await s.pc.createAnswer());
       deliver(s, 'answer', { sdp: s.pc.localDescription?.sdp });
-      if (s === toAda && !offeredToBob) {
+      if (s === toAda && !offeredToBob && !toBob.described) {
         // and now, as ada, to bob
         offeredToBob = true;
         await toBob.pc.setLocalDescription(await toBob.pc.createOffer());
@@ -109,9 +109,11 @@ export function mallory(server: RunningServer, ada: Party, bob: Party) {
       else s.pending.push(c);
     }
   }
+  let active = true;
   const attach = (socket: Socket) =>
     socket.use((packet, next) => {
       const [event, payload, ack] = packet;
+      if (!active) return next();
       const from = socket.data.user?.id;
       const between =
         (from === ada.id && payload?.to === bob.id) || (from === bob.id && payload?.to === ada.id);
@@ -129,6 +131,13 @@ export function mallory(server: RunningServer, ada: Party, bob: Party) {
       toAda: /a=fingerprint:(.+)/.exec(toAda.pc.localDescription?.sdp ?? '')?.[1]?.trim(),
       toBob: /a=fingerprint:(.+)/.exec(toBob.pc.localDescription?.sdp ?? '')?.[1]?.trim(),
     }),
+    /** Lets signals through untouched until `resume()`. */
+    pause() {
+      active = false;
+    },
+    resume() {
+      active = true;
+    },
     close() {
       toAda.pc.close();
       toBob.pc.close();

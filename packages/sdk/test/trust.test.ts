@@ -173,4 +173,41 @@ describe('safety numbers between two Node clients', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('warn a side that verified the other when Mallory steps into a new connection', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'p2pchat-certs-'));
+    const ada = await onlineUser(used.h.url, 'wada', { certificateDir: join(dir, 'ada') });
+    const bob = await onlineUser(used.h.url, 'wbob', { certificateDir: join(dir, 'bob') });
+    used.clients.push(ada.client, bob.client);
+    const m = mallory(used.h.server, ada.user, bob.user);
+    m.pause(); // a direct connection first
+    try {
+      await until(() => ada.client.users.some((u) => u.id === bob.user.id), 5000, 'bob online');
+      const chat = ada.client.conversation(bob.user.id);
+      await chat.send('hello');
+      await until(() => bob.client.conversation(ada.user.id).state === 'open', 5000, 'open at bob');
+      const [direct] = await chat.safetyNumbers();
+      expect((await bob.client.conversation(ada.user.id).safetyNumbers())[0]?.digits).toBe(
+        direct?.digits,
+      );
+      await chat.verify();
+      // Mallory takes over the signals; the connection breaks, and the next one goes through her
+      m.resume();
+      const warned = nextEvent(ada.client, 'key-change', () => true, 40_000);
+      for (const p of peerSessions(ada.client))
+        if (p.remoteUserId === bob.user.id) p.close('connection failed');
+      for (const p of peerSessions(bob.client))
+        if (p.remoteUserId === ada.user.id) p.close('connection failed');
+      expect((await warned)[0].fingerprint.toLowerCase()).toBe(
+        m.fingerprints().toAda?.toLowerCase(),
+      );
+      expect(chat.trust).toBe('changed');
+      const [through] = await chat.safetyNumbers();
+      expect(through?.digits).not.toBe(direct?.digits);
+    } finally {
+      m.close();
+      for (const c of used.clients) c.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

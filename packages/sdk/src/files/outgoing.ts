@@ -142,7 +142,11 @@ export class OutgoingFile extends FileTransfer {
     while (live()) {
       if (this.sendPos >= this.size) {
         this.digest ??= hexDigest(this.hasher.clone());
-        channel.send(JSON.stringify({ t: 'end', sha256: this.digest }));
+        try {
+          channel.send(JSON.stringify({ t: 'end', sha256: this.digest }));
+        } catch {
+          this.interrupted();
+        }
         return; // `file-done` settles it
       }
       if (
@@ -166,8 +170,14 @@ export class OutgoingFile extends FileTransfer {
         this.fail('INVALID_PAYLOAD', 'The file ended before its stated size.');
         return;
       }
+      try {
+        channel.send(bytes as Uint8Array<ArrayBuffer>);
+      } catch {
+        // the channel is closing under us (the peer cancelled, or the path went): not the file's fault
+        this.interrupted();
+        return;
+      }
       this.hasher.update(bytes);
-      channel.send(bytes as Uint8Array<ArrayBuffer>);
       this.sendPos += bytes.byteLength;
       if (this.sendPos % FILE_PROTOCOL.checkpoint === 0 || this.sendPos === this.size)
         this.checkpoints.set(this.sendPos, this.hasher.clone());
