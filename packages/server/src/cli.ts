@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -18,7 +19,34 @@ const USAGE = [
   'usage: p2pchat-server [--workers N|auto]        start the server (configuration from environment variables)',
   '       p2pchat-server disable-account <username or e-mail>',
   '       p2pchat-server enable-account <username or e-mail>',
+  '       p2pchat-server --help | --version',
 ].join('\n');
+
+const HELP = `${USAGE}
+
+  --workers N|auto   N processes behind one port (auto: one per core); with REDIS_URL, several machines
+  disable-account    an operator's switch: the account cannot log in, its sockets close
+  enable-account     undoes it
+  --help, -h         this text
+  --version, -v      the version
+
+Configuration comes from the environment (the README's "Configuration" says what each one does):
+  PORT, HOST, DATA_DIR, MONGODB_URI, REDIS_URL, CORS_ORIGINS, STUN_URLS, TURN_URLS, TURN_SECRET,
+  RELAY_ONLY, TURN_TTL, TOKEN_TTL, REMEMBER_TTL, SESSION_RETENTION, LOG_LEVEL, TRUST_PROXY, NODE_ID,
+  AUTH_RATE_LIMIT_IP, AUTH_RATE_LIMIT_ACCOUNT, SESSIONS_PER_USER, DEMO_PAGE`;
+
+// --help and --version answer before anything else is read, so a broken configuration cannot hide them.
+function answerHelpOrVersion(argv: string[]): void {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${HELP}\n`);
+    process.exit(0);
+  }
+  if (argv.includes('--version') || argv.includes('-v')) {
+    const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+    process.stdout.write(`p2pchat-server ${pkg.version}\n`);
+    process.exit(0);
+  }
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(`p2pchat-server: ${message}\n`);
@@ -54,6 +82,7 @@ function parseCommandLine(argv: string[]): { workers: number; command?: string; 
 
 // The `p2pchat-server` command: configuration from the environment, graceful stop on SIGTERM or SIGINT.
 async function main(): Promise<void> {
+  if (!isWorker()) answerHelpOrVersion(process.argv.slice(2));
   let config;
   try {
     config = loadConfig(process.env);

@@ -126,6 +126,16 @@ describe('p2pchat-server disable-account / enable-account', () => {
       expect(unknown.code).toBe(1);
       expect(unknown.output).toContain('no account "nobody-here"');
       expect((await runCli(env, ['disable-account'])).code).toBe(64);
+      // --help and --version answer at once, even with a configuration that would not start
+      for (const flag of ['--help', '-h']) {
+        const help = await runCli({ PORT: 'not a port' }, [flag]);
+        expect(help.code).toBe(0);
+        expect(help.output).toContain('usage: p2pchat-server');
+        expect(help.output).toContain('AUTH_RATE_LIMIT_ACCOUNT');
+      }
+      const version = await runCli({ PORT: 'not a port' }, ['--version']);
+      expect(version.code).toBe(0);
+      expect(version.output).toMatch(/^p2pchat-server \d+\.\d+\.\d+/);
     } finally {
       running.child.kill('SIGTERM');
       await running.exited;
