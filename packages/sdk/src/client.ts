@@ -800,6 +800,8 @@ export class P2PClient {
     if (!this.roster.get(userId)) return; // came and went before we heard of them
     this.roster.remove(userId);
     this.directory.onOffline(userId); // pending messages wait in the outbox until they are back
+    // no reopen is pending any more: a conversation left `reconnecting` by the last close is idle now
+    this.updateConversationState(userId);
     this.emitter.emit('presence:offline', userId);
   }
 
