@@ -6,14 +6,13 @@
 // runs each. Prints figures and writes the "Files" section of bench/RESULTS.md.
 //
 //   pnpm build && pnpm --filter @p2pchat/bench files
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RTCPeerConnection as NodeRTCPeerConnection } from 'node-datachannel/polyfill';
 import { chromium } from 'playwright-core';
 import * as sdk from '@p2pchat/sdk';
-import { benchPair, peopleSource } from './people.mjs';
+import { benchPage, benchPair } from './people.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
 import { startOurs } from './servers/start-ours.mjs';
 import { writeSection } from './results.mjs';
@@ -21,7 +20,6 @@ import { writeSection } from './results.mjs';
 const MIB = Number(process.env.MIB ?? 64);
 const WHERE = (process.env.WHERE ?? 'chromium,node').split(',');
 const RUNS = Number(process.env.RUNS ?? 2);
-const repo = new URL('../..', import.meta.url).pathname;
 const mibps = (bytes, ms) => bytes / 2 ** 20 / (ms / 1000);
 
 // Raw: a pair of connections with the descriptions handed over directly; `size` bytes in `chunk`-byte
@@ -91,22 +89,9 @@ const rows = [];
 
 // ---- Chromium ----
 if (WHERE.includes('chromium')) {
-  const sdkBundle = (
-    await build({
-      entryPoints: [`${repo}packages/sdk/dist/index.js`],
-      bundle: true,
-      format: 'iife',
-      globalName: 'P2P',
-      platform: 'browser',
-      write: false,
-    })
-  ).outputFiles[0].text;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ bypassCSP: true });
-  await page.goto(`${server.url}/healthz`);
+  const page = await benchPage(browser, server.url);
   await page.addScriptTag({ content: `${rawRun.toString()}\nwindow.rawRun = rawRun;` });
-  await page.addScriptTag({ content: sdkBundle });
-  await page.addScriptTag({ content: peopleSource });
 
   for (let run = 1; run <= RUNS; run++) {
     let best = { ms: Infinity };

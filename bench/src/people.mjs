@@ -1,3 +1,5 @@
+import { build } from 'esbuild';
+
 // People for the benchmarks: SDK clients registered afresh and connected, keeping everything in memory. The
 // same functions run in Node and, added to a page as source (`peopleSource`), in Chromium.
 
@@ -34,3 +36,26 @@ export async function benchPair(sdk, url, extra = {}) {
 
 /** The two functions as a script for a page: they become `window.benchPerson` and `window.benchPair`. */
 export const peopleSource = `${benchPerson}\n${benchPair}\nwindow.benchPerson = benchPerson;\nwindow.benchPair = benchPair;`;
+
+/**
+ * A page of `browser` on the server's own origin (Chromium keeps pages of other origins away from loopback
+ * servers) holding the built SDK as a page would load it (`window.P2P`) and the functions above. The
+ * server's CSP allows no inline script, and the bundle is added as one, so CSP is bypassed for this page.
+ */
+export async function benchPage(browser, serverUrl) {
+  const sdk = (
+    await build({
+      entryPoints: [new URL('../../packages/sdk/dist/index.js', import.meta.url).pathname],
+      bundle: true,
+      format: 'iife',
+      globalName: 'P2P',
+      platform: 'browser',
+      write: false,
+    })
+  ).outputFiles[0].text;
+  const page = await browser.newPage({ bypassCSP: true });
+  await page.goto(`${serverUrl}/healthz`);
+  await page.addScriptTag({ content: sdk });
+  await page.addScriptTag({ content: peopleSource });
+  return page;
+}

@@ -4,40 +4,21 @@
 // directly (the floor: no server, no negotiation protocol, no acknowledgement). Median of 20 each.
 //
 //   pnpm build && pnpm --filter @p2pchat/bench run setup
-import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../test-support/chromium.mjs';
 import { startOurs } from './servers/start-ours.mjs';
-import { peopleSource } from './people.mjs';
+import { benchPage } from './people.mjs';
 import { writeSection } from './results.mjs';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
-const repo = new URL('../..', import.meta.url).pathname;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'p2pchat-setup-'));
 const server = await startOurs(dataDir);
-// The SDK as a page would load it: its built bundle, for the browser.
-const sdk = (
-  await build({
-    entryPoints: [`${repo}packages/sdk/dist/index.js`],
-    bundle: true,
-    format: 'iife',
-    globalName: 'P2P',
-    platform: 'browser',
-    write: false,
-  })
-).outputFiles[0].text;
-
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-// (the server's CSP allows no inline script: the bundle is added as one, so CSP is bypassed for this page)
-const page = await browser.newPage({ bypassCSP: true });
-// A page on the server's own origin (Chromium keeps pages of other origins away from loopback servers).
-await page.goto(`${server.url}/healthz`);
-await page.addScriptTag({ content: sdk });
-await page.addScriptTag({ content: peopleSource });
+const page = await benchPage(browser, server.url);
 
 // Raw: two connections in this page, descriptions handed over directly; open → first message echoed.
 const raw = await page.evaluate(async (rounds) => {

@@ -46,4 +46,3 @@ const fromNoble = (h: ReturnType<typeof sha256.create>): Hasher => ({
 
 export const newHasher = (): Hasher =>
   createNodeHash ? fromNode(createNodeHash('sha256')) : fromNoble(sha256.create());
-export const hexDigest = (h: Hasher): string => h.hex();

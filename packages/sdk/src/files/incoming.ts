@@ -1,7 +1,7 @@
 import { P2PError } from '../errors.js';
 import type { PeerSession } from '../rtc/peer-session.js';
 import type { Hasher } from './hash.js';
-import { hexDigest, newHasher } from './hash.js';
+import { newHasher } from './hash.js';
 import type { TransferHost } from './transfer.js';
 import { FILE_PROTOCOL, FileTransfer } from './transfer.js';
 
@@ -95,9 +95,10 @@ export class IncomingFile extends FileTransfer {
     this.setState('paused');
   }
 
-  protected override cleanup(): void {
+  protected override cleanup(state: 'done' | 'cancelled' | 'failed'): void {
     this.pending = [];
-    if (this.state !== 'done') {
+    // (the state is still the last one before the end: ask how it ended, not what it was)
+    if (state !== 'done') {
       this.parts = [];
       this.writer?.abort().catch(() => undefined);
     }
@@ -160,7 +161,7 @@ export class IncomingFile extends FileTransfer {
     if (this.received !== this.size) return this.protocol('ended before the size it offered');
     await this.writing;
     if (this.settled) return;
-    const ok = hexDigest(this.hasher) === sha;
+    const ok = this.hasher.hex() === sha;
     this.host.send({ t: 'file-done', id: this.id, ok });
     if (!ok) {
       this.end(

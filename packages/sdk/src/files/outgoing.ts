@@ -1,6 +1,6 @@
 import type { PeerSession } from '../rtc/peer-session.js';
 import type { Hasher } from './hash.js';
-import { hexDigest, newHasher } from './hash.js';
+import { newHasher } from './hash.js';
 import type { FileSource, TransferHost } from './transfer.js';
 import { FILE_PROTOCOL, FileTransfer } from './transfer.js';
 
@@ -141,7 +141,7 @@ export class OutgoingFile extends FileTransfer {
       !this.settled;
     while (live()) {
       if (this.sendPos >= this.size) {
-        this.digest ??= hexDigest(this.hasher.clone());
+        this.digest ??= this.hasher.clone().hex();
         try {
           channel.send(JSON.stringify({ t: 'end', sha256: this.digest }));
         } catch {

@@ -179,7 +179,7 @@ export class FileTransfer {
     this.error = error;
     this.clearTimer();
     this.closeChannel();
-    this.cleanup();
+    this.cleanup(state);
     this.setState(state);
     if (state === 'done') {
       this.emitProgress(true);
@@ -188,8 +188,8 @@ export class FileTransfer {
     this.host.settled(this);
   }
 
-  /** @internal What a side frees when it ends (its sink, its reader). */
-  protected cleanup(): void {}
+  /** @internal What a side frees when it ends (its sink, its reader), knowing how it ended. */
+  protected cleanup(_state: 'done' | 'cancelled' | 'failed'): void {}
 
   /** @internal */
   protected closeChannel(): void {
