@@ -11,6 +11,16 @@ afterAll(async () => {
   await h.stop();
 });
 
+type TamperableSocket = {
+  data: { user?: { id: string } };
+  use(
+    fn: (
+      packet: [string, { type?: string; data?: { sdp?: string } } | undefined],
+      next: () => void,
+    ) => void,
+  ): void;
+};
+
 // Reaches into a client's open data channel to a user, to send what a hostile peer would.
 function rawChannel(client: P2PClient, userId: string): RTCDataChannel {
   const peer = peerSessions(client).find((p) => p.remoteUserId === userId && p.state === 'open');
@@ -80,6 +90,67 @@ describe('a hostile peer', () => {
     );
     for (const c of [victim, mallory, friend]) c.client.disconnect();
   });
+
+  // Each case: lines a peer put into the offer it sent. None may cost the victim the connection.
+  const BAD_CANDIDATE_LINES: [string, (sdp: string) => string][] = [
+    ['a candidate that does not parse', (sdp) => afterMid(sdp, ['a=candidate:zzz'])],
+    [
+      'an address that is not one',
+      (sdp) => afterMid(sdp, ['a=candidate:1 1 UDP 2122252543 999.1.1.1 9 typ host']),
+    ],
+    [
+      'an unknown transport',
+      (sdp) => afterMid(sdp, ['a=candidate:1 1 SCTP 2122252543 127.0.0.1 9 typ host']),
+    ],
+    [
+      'a candidate outside any media section',
+      (sdp) => sdp.replace(/^(v=0\r?\n)/, '$1a=candidate:1 1 UDP 1 127.0.0.1 9 typ host\r\n'),
+    ],
+    [
+      'five hundred unusable candidates',
+      (sdp) =>
+        afterMid(
+          sdp,
+          Array.from({ length: 500 }, () => 'a=candidate:zzz'),
+        ),
+    ],
+  ];
+  function afterMid(sdp: string, lines: string[]): string {
+    return sdp.replace(/(a=mid:[^\r\n]*\r?\n)/, `$1${lines.join('\r\n')}\r\n`);
+  }
+
+  it.each(BAD_CANDIDATE_LINES)(
+    'cannot break a connection with %s in its description',
+    async (_name, tamper) => {
+      const victim = await onlineUser(h.url, 'victim');
+      const odd = await onlineUser(h.url, 'odd');
+      const errors: P2PError[] = [];
+      victim.client.on('error', (e) => errors.push(e));
+      odd.client.on('error', (e) => errors.push(e));
+      // the odd peer's offers are rewritten on their way through the server
+      const io = h.server.realtime.io as unknown as {
+        sockets: { sockets: Map<string, TamperableSocket> };
+      };
+      let tampered = 0;
+      for (const socket of io.sockets.sockets.values()) {
+        if (socket.data.user?.id !== odd.user.id) continue;
+        socket.use(([event, payload], next) => {
+          if (event === 'signal' && payload?.type === 'offer' && payload.data?.sdp) {
+            payload.data.sdp = tamper(payload.data.sdp);
+            tampered += 1;
+          }
+          next();
+        });
+      }
+      await until(() => odd.client.users.some((u) => u.id === victim.user.id));
+      const got = nextEvent(victim.client, 'message');
+      await odd.client.conversation(victim.user.id).send('still fine');
+      expect((await got)[0].body).toBe('still fine');
+      expect(tampered).toBeGreaterThan(0);
+      expect(errors).toEqual([]);
+      for (const c of [victim, odd]) c.client.disconnect();
+    },
+  );
 
   it('is cut off when it floods, and others are not', async () => {
     const victim = await onlineUser(h.url, 'victim');

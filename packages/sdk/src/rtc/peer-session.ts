@@ -6,6 +6,7 @@ import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Frame } from './frames.js';
 import { FRAME_VERSION, encodeFrame, parseFrame } from './frames.js';
 import { isRelayCandidate, relayOnlySdp, selectedPath } from './relay.js';
+import { splitCandidates } from './sdp.js';
 
 /** The `RTCPeerConnection` constructor the client uses: the browser's, or node-datachannel's polyfill. */
 export type RTCPeerConnectionConstructor = new (config?: RTCConfiguration) => RTCPeerConnection;
@@ -244,7 +245,7 @@ export class PeerSession {
         if (!this.polite && offerCollision) return; // the impolite side ignores theirs
         // Accepting their offer abandons any offer of ours still being made.
         if (body.type === 'offer') this.negotiation += 1;
-        const sdp = this.deps.relayOnly ? relayOnlySdp(body.data.sdp) : body.data.sdp;
+        const { sdp, candidates } = splitCandidates(body.data.sdp, MAX_EARLY_CANDIDATES);
         await this.pc.setRemoteDescription({ type: body.type, sdp });
         // An answer settles our offer; accepting their offer rolled ours back.
         this.offerUnanswered = false;
@@ -252,7 +253,8 @@ export class PeerSession {
           this.setState('connecting'); // accepted: now it has to open in time
           this.armOpenTimer();
         }
-        for (const c of this.pendingCandidates.splice(0)) await this.addCandidate(c);
+        for (const c of candidates) await this.addRemoteCandidate(c);
+        for (const c of this.pendingCandidates.splice(0)) await this.addRemoteCandidate(c);
         if (body.type === 'offer') {
           const answer = await this.pc.createAnswer();
           await this.pc.setLocalDescription(answer);
@@ -261,13 +263,12 @@ export class PeerSession {
       } else if (body.type === 'candidate') {
         if (!body.data) return; // end of candidates: nothing to add
         const { candidate, sdpMid, sdpMLineIndex } = body.data;
-        if (this.deps.relayOnly && !isRelayCandidate(candidate)) return;
         const init: RTCIceCandidateInit = {
           candidate,
           sdpMid: sdpMid ?? null,
           sdpMLineIndex: sdpMLineIndex ?? null,
         };
-        if (this.pc.remoteDescription) await this.addCandidate(init);
+        if (this.pc.remoteDescription) await this.addRemoteCandidate(init);
         else if (this.pendingCandidates.length < MAX_EARLY_CANDIDATES)
           this.pendingCandidates.push(init);
       } else if (body.type === 'bye') {
@@ -410,6 +411,11 @@ export class PeerSession {
 
   // A candidate that cannot be used (one of an offer that was ignored or rolled back) is not a failure:
   // ICE goes on with the others, and a connection that never opens is caught by the open timeout.
+  private async addRemoteCandidate(init: RTCIceCandidateInit): Promise<void> {
+    if (this.deps.relayOnly && !isRelayCandidate(init.candidate ?? '')) return;
+    await this.addCandidate(init);
+  }
+
   private async addCandidate(init: RTCIceCandidateInit): Promise<void> {
     try {
       await this.pc.addIceCandidate(init);
