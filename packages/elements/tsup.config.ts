@@ -13,7 +13,7 @@ export default defineConfig([
     platform: 'browser',
     external: [/^lit/, /^@lit\//, /^@p2pchat\/sdk/],
   },
-  // For a plain <script type="module">: one file with Lit and the SDK inside.
+  // For a plain <script type="module">: one file with Lit and the SDK inside, and its on-demand chunks.
   {
     entry: { 'p2pchat-elements': 'src/index.ts' },
     format: ['esm'],
@@ -22,11 +22,13 @@ export default defineConfig([
     target: 'es2022',
     platform: 'browser',
     noExternal: [/.*/],
-    // one file: code the SDK loads on demand (file transfers) is inlined rather than split into a chunk
-    splitting: false,
+    // One file for the first load; what is loaded on demand (file transfers, safety numbers, connection
+    // stats, each translation) goes into chunks in dist/p2pchat-elements/, fetched beside it when needed.
+    splitting: true,
     esbuildOptions(options) {
       options.legalComments = 'none';
       options.conditions = ['browser', 'import', 'default'];
+      options.chunkNames = 'p2pchat-elements/[name]-[hash]';
     },
     // The SDK's certificate files for Node (`certificateDir`) never run in a page: left out, not inlined.
     esbuildPlugins: [

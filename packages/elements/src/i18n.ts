@@ -108,6 +108,25 @@ export const defaultStrings = {
   keyChanged:
     "{name}'s security key changed: a new device, or someone in between. Compare the safety number again before you send anything.",
   sendAnyway: 'Send anyway',
+  connectionPanel: 'Connection',
+  showConnection: 'Connection details',
+  routeDirect:
+    "Direct: your messages go straight from this device to {name}'s, not through any server.",
+  routeRelay:
+    "Through a relay server: {name}'s device could not be reached directly. The relay passes on encrypted data it cannot read.",
+  roundTrip: 'Round trip',
+  milliseconds: '{ms} ms',
+  yourSide: 'Your side',
+  theirSide: "{name}'s side",
+  transport: 'Transport',
+  bytesSoFar: 'Data so far',
+  sentReceived: '{sent} sent, {received} received',
+  candidateHost: 'an address on its own network',
+  candidateSrflx: 'its public Internet address',
+  candidatePrflx: 'an address found while connecting',
+  candidateRelay: "a relay server's address",
+  notReported: 'not reported',
+  noConnection: 'No connection to {name} is open right now. One opens when you send a message.',
   errors: {
     INVALID_CREDENTIALS: 'That e-mail, username or password is not right.',
     CONFLICT: 'That username or e-mail address is already taken.',

@@ -19,6 +19,7 @@ import type { PeerSession } from './rtc/peer-session.js';
 import type { FileSource, FileTransfer } from './files/transfer.js';
 import type { SendFileOptions } from './files/limits.js';
 import type { ConnectionSafety } from './trust/connection-safety.js';
+import type { ConnectionInfo } from './rtc/connection-info.js';
 
 /** Who a message is from, as the signaling server vouched for it. */
 export interface Sender {
@@ -211,6 +212,21 @@ export class Conversation {
       throw new P2PError('NOT_CONNECTED', 'No connection to this user is open.', 'peer');
     const { connectionSafety } = await import('./trust/connection-safety.js');
     return connectionSafety(this.host.self().id, this.peerId, sessions);
+  }
+
+  /**
+   * What each open connection to the peer goes over, read from `getStats()`: `direct` or through a TURN
+   * `relay`, both candidate types, the round-trip time and the bytes so far. One entry per session (device,
+   * tab) of the peer; empty when none is open. Call it again for fresh figures.
+   * @example
+   * const [c] = await client.conversation(userId).connections();
+   * console.log(c ? `${c.route}, ${c.rttMs} ms` : 'not connected');
+   */
+  async connections(): Promise<ConnectionInfo[]> {
+    const sessions = this.host.currentSessions(this.peerId);
+    if (sessions.length === 0) return [];
+    const { connectionInfos } = await import('./rtc/connection-info.js');
+    return connectionInfos(sessions);
   }
 
   /**

@@ -54,6 +54,16 @@ describe('messaging between Node clients over real data channels', () => {
     const typingOff = nextEvent(bob.client, 'typing', (t) => !t.typing);
     toBob.typing(false);
     await typingOff;
+
+    // what the connection goes over, as a connection panel would show it
+    const [path] = await toBob.connections();
+    expect(path).toMatchObject({ route: 'direct', local: 'host' }); // node-datachannel reports no protocol
+    const [session] = peerSessions(ada.client).filter((p) => p.state === 'open');
+    expect(path?.sessionId).toBe(session?.remoteSessionId);
+    expect(path?.bytesSent).toBeGreaterThan(0);
+    // on loopback the round trip is well under a second: milliseconds, not seconds or microseconds
+    expect(path?.rttMs).toBeGreaterThanOrEqual(0);
+    expect(path?.rttMs).toBeLessThan(1000);
     expect([...ada.errors, ...bob.errors].map(describeError)).toEqual([]);
   });
 
@@ -147,6 +157,7 @@ describe('messaging between Node clients over real data channels', () => {
     const boo = await chat.send('boo');
     expect(boo.status).toBe('pending');
     expect(chat.pending.map((m) => m.body)).toEqual(['boo']);
+    expect(await chat.connections()).toEqual([]); // nothing open: nothing to show
     await expect(chat.send('   ')).rejects.toMatchObject({ code: 'INVALID_PAYLOAD' });
     // the limit is 32 KiB of UTF-8, whatever the script: refused at send(), never stored
     for (const body of ['x'.repeat(32_769), '語'.repeat(10_923), '😀'.repeat(8_193)]) {

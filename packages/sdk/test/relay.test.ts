@@ -88,6 +88,8 @@ describe.skipIf(!coturn)('TURN and relay-only mode (Node, coturn)', () => {
       const path = await pathOf(me.client, them.user.id);
       expect(path?.local).toEqual({ type: 'relay', address: turn.relayIp });
       expect(path?.remote).toEqual({ type: 'relay', address: turn.relayIp });
+      const [info] = await me.client.conversation(them.user.id).connections();
+      expect(info).toMatchObject({ route: 'relay', local: 'relay', remote: 'relay' });
     }
     // coturn itself saw both users allocate (usernames are "<expiry>:<userId>")
     expect(turn.log).toContain(`:${ada.user.id}>`);

@@ -86,7 +86,18 @@ describe('the elements bundle, served to pages on allowed origins', () => {
       expect(res.headers.get('cross-origin-resource-policy')).toBe(policy);
       if (status === 200) {
         expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
-        expect(await res.text()).toContain('customElements');
+        const text = await res.text();
+        expect(text).toContain('customElements');
+        // the chunks it loads beside it are served the same way, and cached for good (hashed names)
+        const chunk = /\.\/(p2pchat-elements\/[\w-]+\.js)/.exec(text)?.[1];
+        expect(chunk).toBeDefined();
+        const c = await fetch(`${s.url}/${chunk}`, { headers: origin ? { origin } : {} });
+        expect(c.status).toBe(200);
+        expect(c.headers.get('access-control-allow-origin')).toBe(allowOrigin);
+        expect(c.headers.get('cache-control')).toContain('immutable');
+        // nothing else is: not a name outside the folder, not one that is not there
+        for (const bad of ['p2pchat-elements/..%2Fp2pchat-elements.js', 'p2pchat-elements/nope.js'])
+          expect((await fetch(`${s.url}/${bad}`)).status).toBe(404);
       } else {
         expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
           'ORIGIN_NOT_ALLOWED',

@@ -28,6 +28,8 @@ export interface Script {
   history?: StoredMessage[];
   /** A contact whose verified key changed. */
   keyChanged?: string;
+  /** How the connection goes: straight between the devices (the default) or through a TURN relay. */
+  route?: 'direct' | 'relay';
 }
 
 // A safety number as the SDK answers it (digits made up for the story).
@@ -39,6 +41,18 @@ const SAFETY = {
   remote: 'sha-256 01',
   source: 'dtls',
   mismatch: false,
+};
+
+// A connection as the SDK reads it from getStats() (figures made up for the story).
+const PATH = {
+  sessionId: 's-bob',
+  route: 'direct',
+  local: 'host',
+  remote: 'srflx',
+  protocol: 'udp',
+  rttMs: 7.4,
+  bytesSent: 18_400,
+  bytesReceived: 22_950,
 };
 
 export function person(
@@ -124,6 +138,11 @@ export function scriptedClient(script: Script): P2PClient {
       markRead: async () => undefined,
       trust: script.keyChanged === peerId ? 'changed' : 'unverified',
       safetyNumbers: async () => [SAFETY],
+      connections: async () => [
+        script.route === 'relay'
+          ? { ...PATH, route: 'relay', local: 'relay', remote: 'srflx', rttMs: 48.3 }
+          : PATH,
+      ],
       verify: async () => undefined,
       react: async () => undefined,
       edit: async () => undefined,

@@ -25,10 +25,16 @@ export interface SelectedPath {
   rtt: number | undefined;
 }
 
-type StatsEntry = Record<string, unknown> & { type?: string; id?: string };
+/** One entry of a `getStats()` report, as far as it is read here. */
+export type StatsEntry = Record<string, unknown> & { type?: string; id?: string };
 
-/** The selected candidate pair of a connection, from getStats() (browsers and node-datachannel), or null. */
-export async function selectedPath(pc: RTCPeerConnection): Promise<SelectedPath | null> {
+/** The selected candidate pair of a connection with its two candidates and its transport, or null. */
+export async function selectedPair(pc: RTCPeerConnection): Promise<{
+  pair: StatsEntry;
+  local: StatsEntry;
+  remote: StatsEntry;
+  transport: StatsEntry | undefined;
+} | null> {
   const report = (await pc.getStats()) as unknown as Map<string, StatsEntry>;
   const entries = [...report.values()];
   const byId = new Map(entries.map((e) => [e.id, e]));
@@ -39,7 +45,14 @@ export async function selectedPath(pc: RTCPeerConnection): Promise<SelectedPath 
   if (!pair) return null;
   const local = byId.get(pair.localCandidateId as string);
   const remote = byId.get(pair.remoteCandidateId as string);
-  if (!local || !remote) return null;
+  return local && remote ? { pair, local, remote, transport } : null;
+}
+
+/** The selected candidate pair of a connection, from getStats() (browsers and node-datachannel), or null. */
+export async function selectedPath(pc: RTCPeerConnection): Promise<SelectedPath | null> {
+  const selected = await selectedPair(pc);
+  if (!selected) return null;
+  const { pair, local, remote } = selected;
   const describe = (c: StatsEntry) => ({
     type: String(c.candidateType ?? ''),
     address: (c.address ?? c.ip) as string | undefined,

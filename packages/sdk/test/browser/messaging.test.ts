@@ -22,6 +22,12 @@ describe('the SDK in Chromium', () => {
     const typing = next(bob.client, 'typing', (t) => t.typing);
     ada.client.conversation(bob.user.id).typing(true);
     expect((await typing)[0]).to.deep.equal({ userId: ada.user.id, typing: true });
+
+    // the path, as the browser's getStats() reports it: direct, over UDP, a round trip in milliseconds
+    const [path] = await ada.client.conversation(bob.user.id).connections();
+    expect(path).to.include({ route: 'direct', local: 'host', protocol: 'udp' });
+    expect(path?.rttMs).to.be.within(0, 1000);
+    expect(path?.bytesReceived).to.be.above(0);
     expect([...ada.errors, ...bob.errors]).to.deep.equal([]);
   });
 

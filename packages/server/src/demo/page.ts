@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { Router } from 'express';
 import { Router as createRouter } from 'express';
@@ -45,20 +46,43 @@ function bundlePath(): string | null {
 
 /** The path the single-file elements bundle is served at. */
 export const ELEMENTS_BUNDLE_PATH = '/p2pchat-elements.js';
+/** Where the chunks it loads on demand (files, translations) are served: beside it, as it asks for them. */
+export const ELEMENTS_CHUNKS_PATH = '/p2pchat-elements/';
+
+// The bundle and every chunk beside it, read once: path served → bytes. Only plain file names are served.
+function bundleFiles(path: string): Map<string, Buffer> {
+  const files = new Map([[ELEMENTS_BUNDLE_PATH, readFileSync(path)]]);
+  const dir = join(dirname(path), 'p2pchat-elements');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    // a bundle built without chunks
+  }
+  for (const name of names)
+    if (/^[\w-]+\.js$/.test(name))
+      files.set(ELEMENTS_CHUNKS_PATH + name, readFileSync(join(dir, name)));
+  return files;
+}
 
 /**
- * The single-file elements bundle at {@link ELEMENTS_BUNDLE_PATH}, for the demo page and for pages on the
- * origins in `CORS_ORIGINS` (`<script type="module" src="https://chat.example.com/p2pchat-elements.js">`): a
- * module script is fetched with CORS, so an allowed origin gets `Access-Control-Allow-Origin` and a
- * cross-origin resource policy; any other origin gets `403 ORIGIN_NOT_ALLOWED` and neither. Null when the
- * bundle is not built.
+ * The single-file elements bundle at {@link ELEMENTS_BUNDLE_PATH} and its on-demand chunks under
+ * {@link ELEMENTS_CHUNKS_PATH}, for the demo page and for pages on the origins in `CORS_ORIGINS`
+ * (`<script type="module" src="https://chat.example.com/p2pchat-elements.js">`): a module script is fetched
+ * with CORS, so an allowed origin gets `Access-Control-Allow-Origin` and a cross-origin resource policy; any
+ * other origin gets `403 ORIGIN_NOT_ALLOWED` and neither. Null when the bundle is not built.
  */
 export function elementsBundleRoute(origins: OriginPolicy): Router | null {
   const path = bundlePath();
   if (!path) return null;
-  const bundle = readFileSync(path);
+  const files = bundleFiles(path);
   const r = createRouter();
-  r.get(ELEMENTS_BUNDLE_PATH, (req, res, next) => {
+  r.get([ELEMENTS_BUNDLE_PATH, `${ELEMENTS_CHUNKS_PATH}:file`], (req, res, next) => {
+    const body = files.get(req.path);
+    if (!body) {
+      next();
+      return;
+    }
     const origin = req.get('origin');
     const selfOrigin = `${req.protocol}://${req.get('host') ?? ''}`;
     if (!origins.allows(origin, selfOrigin)) {
@@ -70,7 +94,10 @@ export function elementsBundleRoute(origins: OriginPolicy): Router | null {
       res.set('Access-Control-Allow-Origin', origin);
       res.set('Cross-Origin-Resource-Policy', 'cross-origin');
     }
-    res.type('text/javascript').set('Cache-Control', 'no-cache').send(bundle);
+    // The chunks' names hold a hash of their content: they never change, and may be cached for good.
+    const cache =
+      req.path === ELEMENTS_BUNDLE_PATH ? 'no-cache' : 'public, max-age=31536000, immutable';
+    res.type('text/javascript').set('Cache-Control', cache).send(body);
   });
   return r;
 }

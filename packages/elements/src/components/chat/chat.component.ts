@@ -24,6 +24,7 @@ import type { StringOverrides } from '../../i18n.js';
 import { avatar } from '../../internal/avatar.js';
 import { tokens } from '../../styles/tokens.js';
 import { TransfersController } from '../../controllers/transfers-controller.js';
+import { ConnectionController } from '../../controllers/connection-controller.js';
 import type {
   ComposerContext,
   P2PComposerElement,
@@ -39,6 +40,7 @@ import type {
 import { chatStyles } from './chat.styles.js';
 import { transferList } from './transfers.js';
 import { keyChangedWarning, safetyPanel } from './safety.js';
+import { connectionPanel } from './connection.js';
 
 interface ConversationView {
   messages: UiMessage[];
@@ -169,6 +171,7 @@ export class P2PChatElement extends LitElement {
   @query('p2p-composer') private composer: P2PComposerElement | undefined;
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
+  private readonly connectionInfo = new ConnectionController(this);
   private readonly files = new TransfersController(this, {
     strings: () => this.t,
     locale: () => this.locale,
@@ -515,12 +518,21 @@ export class P2PChatElement extends LitElement {
         >
           ${t.safetyNumber}
         </button>
+        <button
+          type="button"
+          class="connection-toggle"
+          aria-expanded=${this.connectionInfo.peerId === id ? 'true' : 'false'}
+          @click=${() => this.connectionInfo.toggle(this.clients.client, id)}
+        >
+          ${t.showConnection}
+        </button>
       </div>
       ${
         this.safety
           ? safetyPanel(this.safety, this.trustOf(id), name, t, this.safetyActions(id))
           : nothing
       }
+      ${this.connectionInfo.peerId === id ? connectionPanel(this.connectionInfo.view, name, t, this.locale) : nothing}
       <p class="path" part="path" role="status">${this.pathText(id, name)}</p>
       <p2p-message-list
         part="messages"
@@ -591,6 +603,7 @@ export class P2PChatElement extends LitElement {
     if (this.active !== userId) {
       this.composing = null;
       this.safety = null;
+      this.connectionInfo.hide();
     }
     this.active = userId;
     const name = this.users.find((u) => u.id === userId)?.displayName;

@@ -169,6 +169,20 @@ export const SafetyNumber: StoryObj = {
     await clickIn(context.canvasElement, [], 'Safety number');
   },
 };
+export const ConnectionDirect: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }),
+  play: async (context) => {
+    await openBob(context);
+    await clickIn(context.canvasElement, [], 'Connection details');
+  },
+};
+export const ConnectionRelay: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history, route: 'relay' }),
+  play: async (context) => {
+    await openBob(context);
+    await clickIn(context.canvasElement, [], 'Connection details');
+  },
+};
 export const KeyChanged: StoryObj = {
   render: () => chat({ user: me(), users: [bob], history, keyChanged: 'bob' }),
   play: openBob,

@@ -202,6 +202,7 @@ export const chatStyles = css`
     margin-inline-start: auto;
   }
   .safety,
+  .connection-panel,
   .key-changed {
     margin: var(--_space);
     padding: var(--_space);
@@ -212,8 +213,27 @@ export const chatStyles = css`
     border-color: var(--_error);
   }
   .safety p,
+  .connection-panel p,
   .key-changed p {
     margin: 0 0 var(--_space);
+  }
+  .connection-panel dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: calc(var(--_space) / 2) var(--_space);
+    margin: 0;
+  }
+  .connection-panel dt {
+    font-weight: 600;
+  }
+  .connection-panel dd {
+    margin: 0;
+  }
+  .connection-panel ol {
+    margin: 0;
+    padding-inline-start: 1.25em;
+    display: grid;
+    gap: var(--_space);
   }
   .safety .numbers {
     list-style: none;
