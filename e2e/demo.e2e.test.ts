@@ -110,6 +110,28 @@ describe('the demo, two people in two browser contexts', () => {
     await ctxB.close();
   });
 
+  it("speaks the page's language, fetching the translation from the server when it is asked for", async () => {
+    const ctx = await browser.newContext();
+    const tab = await ctx.newPage();
+    const chunks: string[] = [];
+    tab.on('response', (r) => {
+      if (r.url().includes('/p2pchat-elements/')) chunks.push(`${r.status()} ${r.url()}`);
+    });
+    await tab.goto(`${server.url}/`);
+    await tab.locator('p2p-chat p2p-login [role="tab"]', { hasText: 'Log in' }).waitFor();
+    const before = chunks.length;
+    // the page turns Arabic: the texts follow, right to left
+    await tab.evaluate(() => (document.documentElement.lang = 'ar'));
+    await tab.locator('p2p-chat p2p-login [role="tab"]', { hasText: 'تسجيل الدخول' }).waitFor();
+    expect(
+      await tab.locator('p2p-chat p2p-login .card').evaluate((el) => getComputedStyle(el).direction),
+    ).toBe('rtl');
+    // one chunk more, served by the chat server beside the bundle
+    expect(chunks.length).toBe(before + 1);
+    expect(chunks.at(-1)).toMatch(/^200 .*\/p2pchat-elements\/ar-\w+\.js$/);
+    await ctx.close();
+  });
+
   it('lets a browser user chat with the Node bot', async () => {
     const botAccount = person('bot');
     const bot = await startBot({ server: server.url, ...botAccount, bindAddress: '127.0.0.1' });

@@ -27,8 +27,9 @@ const bundles = [
     aim: 40 * 1024,
     // 53 → 68 → 60 KB (2026-12-03): file transfers, safety numbers and verified contacts first grew the
     // one file to 68 KB; now it loads what only some pages use (file transfers, safety numbers, connection
-    // stats, translations) from chunks beside it, and the first load is measured alone.
-    budget: 60 * 1024,
+    // stats, translations) from chunks beside it, and the first load is measured alone. 61 KB with the
+    // language choice (`locale`, the inherited `lang`) and its loader.
+    budget: 61 * 1024,
     peers: { 'deep-chat': 110 * 1024 },
   },
 ];

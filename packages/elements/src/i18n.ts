@@ -157,14 +157,61 @@ export type Strings = typeof defaultStrings;
 export type StringOverrides = Partial<Omit<Strings, 'errors'>> & {
   errors?: Record<string, string>;
 };
+/** A whole translation: every string, every error the English has, and the direction of its script. */
+export type Translation = Omit<Strings, 'errors'> & {
+  errors: Record<string, string>;
+  dir: 'ltr' | 'rtl';
+};
 
-/** Merges overrides into the defaults. */
-export function mergeStrings(overrides: StringOverrides | undefined): Strings {
+/** Merges overrides into the defaults (or into a translation, which itself goes over the defaults). */
+export function mergeStrings(
+  overrides: StringOverrides | undefined,
+  translation?: StringOverrides,
+): Strings {
   return {
     ...defaultStrings,
+    ...translation,
     ...overrides,
-    errors: { ...defaultStrings.errors, ...overrides?.errors },
+    errors: { ...defaultStrings.errors, ...translation?.errors, ...overrides?.errors },
   };
+}
+
+// Each translation is a chunk of its own, fetched only by a page that shows it.
+const TRANSLATIONS: Record<string, () => Promise<{ default: Translation }>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  fr: () => import('./locales/fr.js'),
+  ja: () => import('./locales/ja.js'),
+};
+
+/** The languages the elements speak besides English, as BCP 47 primary subtags. */
+export const LANGUAGES = ['en', ...Object.keys(TRANSLATIONS)] as readonly string[];
+
+/** The language of ours a BCP 47 tag asks for (`fr-CA` → `fr`), or `en` when we have none closer. */
+export function languageOf(tag: string | undefined | null): string {
+  const primary = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
+  return primary in TRANSLATIONS ? primary : 'en';
+}
+
+const loaded = new Map<string, Promise<Translation | undefined>>();
+
+/** The translation into a language of ours (none for English); a chunk that fails to load leaves English. */
+export function loadTranslation(language: string): Promise<Translation | undefined> {
+  const load = TRANSLATIONS[language];
+  if (!load) return Promise.resolve(undefined);
+  let p = loaded.get(language);
+  if (!p) {
+    p = load().then(
+      (m) => m.default,
+      () => {
+        loaded.delete(language); // try again next time
+        return undefined;
+      },
+    );
+    loaded.set(language, p);
+  }
+  return p;
 }
 
 /** Fills `{name}` placeholders. Values are plain text; the templates render them as text. */

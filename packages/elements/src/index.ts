@@ -20,6 +20,6 @@ export type {
 } from './components/message-list/message-list.component.js';
 export type { P2PLoginEvent, P2PRegisterEvent, P2PLogoutEvent } from './events.js';
 export { clientContext } from './context.js';
-export { defaultStrings, mergeStrings } from './i18n.js';
-export type { Strings, StringOverrides } from './i18n.js';
+export { defaultStrings, mergeStrings, LANGUAGES, languageOf, loadTranslation } from './i18n.js';
+export type { Strings, StringOverrides, Translation } from './i18n.js';
 export { safeAvatarUrl } from './internal/avatar.js';

@@ -19,8 +19,9 @@ import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ClientController } from '../../controllers/client-controller.js';
 import { emit } from '../../events.js';
-import { errorText, format, mergeStrings } from '../../i18n.js';
-import type { StringOverrides } from '../../i18n.js';
+import { errorText, format } from '../../i18n.js';
+import type { StringOverrides, Strings } from '../../i18n.js';
+import { LocaleController } from '../../controllers/locale-controller.js';
 import { avatar } from '../../internal/avatar.js';
 import { tokens } from '../../styles/tokens.js';
 import { TransfersController } from '../../controllers/transfers-controller.js';
@@ -80,7 +81,8 @@ const UI_STATE = {
  * @attr server - The server's URL, when no `client` is given and no `<p2p-provider>` is around.
  * @prop {P2PClient} client - The SDK client to use (share one between elements).
  * @prop {StringOverrides} strings - Replacement texts (i18n).
- * @attr locale - The locale for times (default: the browser's).
+ * @attr locale - The language of the texts and the locale of times and numbers (default: the `lang` of the
+ *   element or its nearest ancestor; texts in English when there is no translation).
  * @attr theme - `dark` or `light` forces that palette; unset follows `prefers-color-scheme`.
  * @attr relay-only - Privacy mode: connections go through the server's TURN relay only, so peers never
  *   learn your address, and no avatar picture is loaded from another host.
@@ -174,16 +176,19 @@ export class P2PChatElement extends LitElement {
   private readonly connectionInfo = new ConnectionController(this);
   private readonly files = new TransfersController(this, {
     strings: () => this.t,
-    locale: () => this.locale,
+    locale: () => this.i18n.tag,
     nameOf: (id) => this.nameOf(id),
     announce: (text) => (this.announcement = text),
   });
 
-  // The texts in use: the defaults with `strings` merged in, once per change of `strings`.
-  private t = mergeStrings(undefined);
+  // The texts in use, in the element's language, with `strings` merged in.
+  private readonly i18n = new LocaleController(this, () => this);
+  private get t(): Strings {
+    return this.i18n.strings;
+  }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('strings')) this.t = mergeStrings(this.strings);
+    if (changed.has('strings') || changed.has('locale')) this.i18n.refresh();
     const client = this.clients.client;
     if (client && this.connectionPolicy && client.connectionPolicy !== this.connectionPolicy)
       client.connectionPolicy = this.connectionPolicy;
@@ -289,10 +294,12 @@ export class P2PChatElement extends LitElement {
         part="login"
         .client=${this.clients.client}
         .strings=${this.strings}
+        locale=${this.i18n.tag ?? nothing}
+        dir=${this.i18n.dir === 'rtl' ? 'rtl' : nothing}
       ></p2p-login>`;
     }
     const others = this.users.filter((u) => u.id !== this.me?.id);
-    return html`<div class="frame" part="frame">
+    return html`<div class="frame" part="frame" dir=${this.i18n.dir === 'rtl' ? 'rtl' : nothing}>
       ${this.header()}
       <div class=${`body ${this.active ? 'in-conversation' : ''}`}>
         <nav part="user-list" aria-label=${t.conversations}>
@@ -532,7 +539,7 @@ export class P2PChatElement extends LitElement {
           ? safetyPanel(this.safety, this.trustOf(id), name, t, this.safetyActions(id))
           : nothing
       }
-      ${this.connectionInfo.peerId === id ? connectionPanel(this.connectionInfo.view, name, t, this.locale) : nothing}
+      ${this.connectionInfo.peerId === id ? connectionPanel(this.connectionInfo.view, name, t, this.i18n.tag) : nothing}
       <p class="path" part="path" role="status">${this.pathText(id, name)}</p>
       <p2p-message-list
         part="messages"
@@ -559,9 +566,9 @@ export class P2PChatElement extends LitElement {
         @p2p-message-action=${(e: P2PMessageActionEvent) => void this.act(id, e.detail)}
         ?hasOlder=${typeof view.older === 'string'}
         @p2p-load-older=${() => void this.loadOlder(id)}
-        .locale=${this.locale}
+        .locale=${this.i18n.tag}
       ></p2p-message-list>
-      ${transferList(this.files.of(id), t, this.files, this.locale)}
+      ${transferList(this.files.of(id), t, this.files, this.i18n.tag)}
       ${
         this.trustOf(id) === 'changed' && !this.sentAnyway.has(id)
           ? keyChangedWarning(name, t, this.safetyActions(id))

@@ -1,5 +1,5 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { Script } from '../../stories/scripted-client.js';
 import { me, person, scriptedClient, stored } from '../../stories/scripted-client.js';
 
@@ -9,8 +9,12 @@ const meta: Meta = {
 };
 export default meta;
 
-const chat = (script: Script, attrs: { theme?: string } = {}) =>
-  html`<p2p-chat .client=${scriptedClient(script)} theme=${attrs.theme ?? ''}></p2p-chat>`;
+const chat = (script: Script, attrs: { theme?: string; locale?: string } = {}) =>
+  html`<p2p-chat
+    .client=${scriptedClient(script)}
+    theme=${attrs.theme ?? ''}
+    locale=${attrs.locale ?? nothing}
+  ></p2p-chat>`;
 
 const crowd = Array.from({ length: 40 }, (_, i) =>
   person(
@@ -182,6 +186,14 @@ export const ConnectionRelay: StoryObj = {
     await openBob(context);
     await clickIn(context.canvasElement, [], 'Connection details');
   },
+};
+export const Arabic: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }, { locale: 'ar' }),
+  play: openBob,
+};
+export const Japanese: StoryObj = {
+  render: () => chat({ user: me(), users: [bob], history }, { locale: 'ja' }),
+  play: openBob,
 };
 export const KeyChanged: StoryObj = {
   render: () => chat({ user: me(), users: [bob], history, keyChanged: 'bob' }),

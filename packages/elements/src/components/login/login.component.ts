@@ -4,8 +4,9 @@ import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ClientController } from '../../controllers/client-controller.js';
 import { emit } from '../../events.js';
-import { errorText, mergeStrings } from '../../i18n.js';
-import type { StringOverrides } from '../../i18n.js';
+import { errorText } from '../../i18n.js';
+import { LocaleController } from '../../controllers/locale-controller.js';
+import type { StringOverrides, Strings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { loginStyles } from './login.styles.js';
 
@@ -25,6 +26,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @attr server - The server's URL, when no `client` is given and no `<p2p-provider>` is around.
  * @prop {P2PClient} client - The SDK client to use.
  * @prop {StringOverrides} strings - Replacement texts (i18n).
+ * @attr locale - The language of the texts (default: the `lang` of the element or its nearest ancestor).
  * @attr mode - `login` (default) or `register`: the tab shown.
  *
  * @fires {P2PLoginEvent} p2p-login - Logged in; `detail.user` is the account.
@@ -51,6 +53,8 @@ export class P2PLoginElement extends LitElement {
   @property() server: string | undefined;
   @property({ attribute: false }) client: P2PClient | undefined;
   @property({ attribute: false }) strings: StringOverrides | undefined;
+  /** The language of the texts (default: the `lang` of the element or its nearest ancestor). */
+  @property() locale: string | undefined;
   @property({ reflect: true }) mode: Mode = 'login';
   /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
@@ -62,11 +66,14 @@ export class P2PLoginElement extends LitElement {
 
   private readonly clients = new ClientController(this, () => () => undefined);
 
-  // The texts in use: the defaults with `strings` merged in, once per change of `strings`.
-  private t = mergeStrings(undefined);
+  // The texts in use, in the element's language, with `strings` merged in.
+  private readonly i18n = new LocaleController(this, () => this);
+  private get t(): Strings {
+    return this.i18n.strings;
+  }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('strings')) this.t = mergeStrings(this.strings);
+    if (changed.has('strings') || changed.has('locale')) this.i18n.refresh();
   }
 
   override render() {
