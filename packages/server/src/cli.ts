@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { createAdapter as createClusterAdapter } from '@socket.io/cluster-adapter';
 import { setupWorker } from '@socket.io/sticky';
 import { announceReady, isWorker, runPrimary } from './cluster/workers.js';
-import { ConfigError, loadConfig } from './config.js';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.js';
 import { AccountService } from './domain/accounts.js';
 import { createPasswordHasher } from './domain/passwords.js';
 import { AuthRateLimiter } from './domain/rate-limits.js';
@@ -30,10 +30,21 @@ const HELP = `${USAGE}
   --help, -h         this text
   --version, -v      the version
 
-Configuration comes from the environment (the README's "Configuration" says what each one does):
-  PORT, HOST, DATA_DIR, MONGODB_URI, REDIS_URL, CORS_ORIGINS, STUN_URLS, TURN_URLS, TURN_SECRET,
-  RELAY_ONLY, TURN_TTL, TOKEN_TTL, REMEMBER_TTL, SESSION_RETENTION, LOG_LEVEL, TRUST_PROXY, NODE_ID,
-  AUTH_RATE_LIMIT_IP, AUTH_RATE_LIMIT_ACCOUNT, SESSIONS_PER_USER, DEMO_PAGE`;
+Configuration comes from the environment (the README of @p2pchat/server says what each one does):
+${wrap(CONFIG_VARIABLES.join(', '), 100, '  ')}`;
+
+// Breaks a list into lines of at most `width` characters, each after `indent`.
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, indent + line].join('\n');
+}
 
 // --help and --version answer before anything else is read, so a broken configuration cannot hide them.
 function answerHelpOrVersion(argv: string[]): void {

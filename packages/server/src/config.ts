@@ -137,6 +137,9 @@ const EnvSchema = z
     }
   });
 
+/** The names of every environment variable the server reads. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 /** The server's configuration, validated. */
 export interface Config {
   port: number;

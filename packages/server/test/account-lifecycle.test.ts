@@ -6,6 +6,7 @@ import type { TestClient } from './clients.js';
 import type { TestServer } from './helpers.js';
 import { call, registered, startTestServer, tempDir } from './helpers.js';
 import { runCli, spawnServer } from './spawn.js';
+import { CONFIG_VARIABLES } from '../src/config.js';
 
 // The account's end of life: deleted by its owner, or disabled by an operator.
 let server: TestServer;
@@ -131,7 +132,10 @@ describe('p2pchat-server disable-account / enable-account', () => {
         const help = await runCli({ PORT: 'not a port' }, [flag]);
         expect(help.code).toBe(0);
         expect(help.output).toContain('usage: p2pchat-server');
-        expect(help.output).toContain('AUTH_RATE_LIMIT_ACCOUNT');
+        // every variable the server reads, none left out
+        for (const name of CONFIG_VARIABLES)
+          expect(help.output).toMatch(new RegExp(`\\b${name}\\b`));
+        expect(help.output.split('\n').every((line) => line.length <= 110)).toBe(true);
       }
       const version = await runCli({ PORT: 'not a port' }, ['--version']);
       expect(version.code).toBe(0);

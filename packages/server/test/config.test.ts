@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from '../src/config.js';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -89,5 +90,27 @@ describe('configuration', () => {
 
   it('reports every problem at once', () => {
     expect(() => loadConfig({ PORT: 'x', LOG_LEVEL: 'y' })).toThrow(/PORT[\s\S]*LOG_LEVEL/);
+  });
+});
+
+describe('the server README', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  // the rows of its configuration table: | `NAME` | default | meaning |
+  const rows = [...readme.matchAll(/^\| `([A-Z_]+)` +\| (.+?) +\| (.+?) +\|$/gm)];
+
+  it('documents every variable the server reads, with a default and a meaning, and no other', () => {
+    expect(rows.map((r) => r[1]).sort()).toEqual([...CONFIG_VARIABLES].sort());
+    for (const [, name, byDefault, meaning] of rows) {
+      expect(byDefault?.trim(), name).not.toBe('');
+      expect(meaning?.length, name).toBeGreaterThan(10);
+    }
+  });
+
+  it('says how to install, run and deploy it', () => {
+    for (const heading of ['## Install', '## Run', '## Configuration', '## Deploy'])
+      expect(readme).toContain(heading);
+    expect(readme).toContain('npx p2pchat-server');
+    expect(readme).toContain('--help');
+    expect(readme).toContain('--version');
   });
 });
