@@ -124,7 +124,9 @@ describe('the demo, two people in two browser contexts', () => {
     await tab.evaluate(() => (document.documentElement.lang = 'ar'));
     await tab.locator('p2p-chat p2p-login [role="tab"]', { hasText: 'تسجيل الدخول' }).waitFor();
     expect(
-      await tab.locator('p2p-chat p2p-login .card').evaluate((el) => getComputedStyle(el).direction),
+      await tab
+        .locator('p2p-chat p2p-login .card')
+        .evaluate((el) => getComputedStyle(el).direction),
     ).toBe('rtl');
     // one chunk more, served by the chat server beside the bundle
     expect(chunks.length).toBe(before + 1);

@@ -28,6 +28,8 @@ if (built) {
   await vitestSuite('node-turn', ['--project', 'sdk', 'test/relay.test.ts'], 3 * MINUTE, {
     rerunAfterHang: true,
   });
+  // The packages as users install them: packed, installed with npm in a fresh project, used there.
+  await vitestSuite('install', ['--config', 'e2e/vitest.install.config.ts'], 12 * MINUTE);
   await countedSuite('browser-sdk', 'pnpm', wtr('@p2pchat/sdk'), 6 * MINUTE);
   await countedSuite('browser-elements', 'pnpm', wtr('@p2pchat/elements'), 6 * MINUTE);
   const storybook = [

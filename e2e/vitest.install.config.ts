@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// The pack-and-install test on its own (pnpm test runs it as a suite of its own): it packs the built
+// packages, so it runs after the build, and it is slow and heavy, so never beside the other suites.
+export default defineConfig({
+  test: {
+    name: 'install',
+    include: ['e2e/**/*.install.test.ts'],
+    environment: 'node',
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 660_000,
+  },
+});
