@@ -10,6 +10,7 @@ export default tseslint.config(
       '**/coverage/**',
       '**/storybook-static/**',
       '.data/**',
+      'docs/api/**',
     ],
   },
   js.configs.recommended,

@@ -18,6 +18,7 @@ await check('typecheck', 'pnpm', ['-r', 'run', 'typecheck']);
 await check('lint', 'pnpm', ['exec', 'eslint', '.', '--max-warnings', '0']);
 await check('format', 'pnpm', ['exec', 'prettier', '--check', '.']);
 if (built) await check('packaging', 'pnpm', ['-r', 'run', 'publint']);
+await check('api reference', 'node', ['scripts/api-docs.mjs']);
 if (built) {
   // Budgets are several times what each takes on these machines (the node suite about 3 min).
   await vitestSuite('node', [], 15 * MINUTE, { env: { P2PCHAT_TURN_APART: '1' } });

@@ -1,5 +1,5 @@
 /**
- * @p2pchat/elements: drop-in custom elements for peer-to-peer chat. Importing this module registers
+ * `@p2pchat/elements`: drop-in custom elements for peer-to-peer chat. Importing this module registers
  * `<p2p-chat>`, `<p2p-login>`, `<p2p-provider>`, `<p2p-message-list>` and `<p2p-composer>`.
  *
  * @example
@@ -13,7 +13,12 @@ export { P2PLoginElement } from './p2p-login.js';
 export { P2PProviderElement } from './p2p-provider.js';
 export { P2PComposerElement } from './p2p-composer.js';
 export { P2PMessageListElement } from './p2p-message-list.js';
-export type { P2PSendEvent, P2PTypingEvent } from './components/composer/composer.component.js';
+export type {
+  ComposerContext,
+  P2PSendEvent,
+  P2PTypingEvent,
+} from './components/composer/composer.component.js';
+export type { LoginMode } from './components/login/login.component.js';
 export type {
   UiMessage,
   MessageListStrings,

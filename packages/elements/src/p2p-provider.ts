@@ -6,7 +6,7 @@ import { property } from 'lit/decorators.js';
 import { clientContext } from './context.js';
 
 /**
- * Shares one SDK client with every @p2pchat element inside it, so they log in, connect and count presence
+ * Shares one SDK client with every `@p2pchat` element inside it, so they log in, connect and count presence
  * once: `<p2p-provider server="https://…"><p2p-chat></p2p-chat></p2p-provider>`.
  *
  * @tag p2p-provider

@@ -146,7 +146,8 @@ export interface ClientEvents {
 }
 
 /** A function that stops listening. */
-type Unsubscribe = () => void;
+/** What `on()` answers: call it to stop listening. */
+export type Unsubscribe = () => void;
 
 // Session-ending reasons after which this client must not reconnect by itself.
 const FINAL_END_REASONS: ReadonlySet<SessionEndReason> = new Set([
@@ -157,7 +158,7 @@ const FINAL_END_REASONS: ReadonlySet<SessionEndReason> = new Set([
 ]);
 
 /**
- * The @p2pchat client: accounts, presence, signaling and peer-to-peer messaging.
+ * The `@p2pchat` client: accounts, presence, signaling and peer-to-peer messaging.
  *
  * @example
  * ```ts
@@ -634,6 +635,7 @@ export class P2PClient {
     return this.reachPolicy.policy;
   }
 
+  /** Changes the connection policy; connections already open stay open. */
   set connectionPolicy(policy: ConnectionPolicy) {
     this.reachPolicy.policy = policy;
   }

@@ -165,6 +165,7 @@ export class Conversation {
   // Frames from the peer are handled one at a time, in order (each may wait for the store).
   private inbound: Promise<void> = Promise.resolve();
 
+  /** @internal Made by the client: `client.conversation(userId)`. */
   constructor(
     /** The user on the other side. */
     readonly peerId: string,
@@ -248,6 +249,10 @@ export class Conversation {
     return this.host.trust(this.peerId);
   }
 
+  /**
+   * A page of the conversation's local history, newest first: `limit` messages (default 50) before the
+   * cursor `before` (a page's `next`; none for the latest).
+   */
   async history(options: { before?: string | null; limit?: number } = {}): Promise<HistoryPage> {
     return (await this.host.store()).page(this.peerId, options);
   }

@@ -1,5 +1,5 @@
 /**
- * @p2pchat/sdk: accounts, presence, signaling and peer-to-peer messaging over WebRTC data channels.
+ * `@p2pchat/sdk`: accounts, presence, signaling and peer-to-peer messaging over WebRTC data channels.
  * The wire contract (zod schemas) lives at `@p2pchat/sdk/protocol`.
  *
  * @example
@@ -13,7 +13,7 @@
  * ```
  */
 export { createClient, P2PClient } from './client.js';
-export type { ClientEvents, ClientOptions, PeerStateChange } from './client.js';
+export type { ClientEvents, ClientOptions, PeerStateChange, Unsubscribe } from './client.js';
 export { Conversation, randomId } from './conversation.js';
 export type {
   ChatMessage,
@@ -58,6 +58,7 @@ export type {
   FileSource,
   FileTransfer,
   FileTransferState,
+  FileTransferEvents,
 } from './files/transfer.js';
 export type { IncomingFile, AcceptOptions } from './files/incoming.js';
 export { FILE_LIMITS } from './files/limits.js';

@@ -5,8 +5,11 @@ import { localStorageWorks } from './storage.js';
  * Synchronous, like `localStorage`; implement it for other places.
  */
 export interface PreferenceStorage {
+  /** The value stored under `key`, or null. */
   get(key: string): string | null;
+  /** Stores `value` under `key`. */
   set(key: string, value: string): void;
+  /** Forgets `key`. */
   remove(key: string): void;
 }
 

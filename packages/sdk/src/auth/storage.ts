@@ -9,8 +9,11 @@ export interface StoredSession {
 
 /** Where the session is kept. Synchronous, like `localStorage`; implement it for other places. */
 export interface SessionStorage {
+  /** The stored session, or null when there is none (or it cannot be read). */
   load(): StoredSession | null;
+  /** Keeps the session (after a login, or a refreshed token). */
   save(session: StoredSession): void;
+  /** Forgets the session (logout). */
   clear(): void;
 }
 

@@ -29,7 +29,9 @@ export type FileSource = Blob | ReadableStream<Uint8Array> | AsyncIterable<Uint8
 
 /** Events of a {@link FileTransfer}. */
 export interface FileTransferEvents {
+  /** The transfer moved to another state. */
   state: (state: FileTransferState) => void;
+  /** More bytes went or arrived (at most a few times a second). */
   progress: (progress: FileProgress) => void;
 }
 

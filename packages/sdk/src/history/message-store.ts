@@ -78,6 +78,7 @@ export interface MessageStore {
   search(text: string, limit?: number): Promise<StoredMessage[]>;
   /** Erases this account's messages. */
   clear(): Promise<void>;
+  /** Releases the store (closes its database); the client calls it at logout. */
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * The @p2pchat wire contract (protocol v1): zod schemas with their inferred types for every REST body,
+ * The `@p2pchat` wire contract (protocol v1): zod schemas with their inferred types for every REST body,
  * Socket.IO event and error, shared by the server and the SDK.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * Named limits of the @p2pchat wire contract (protocol v1). The server enforces them; the SDK and the
+ * Named limits of the `@p2pchat` wire contract (protocol v1). The server enforces them; the SDK and the
  * elements use them to validate before sending, so a user sees the same rule in both places.
  */
 

@@ -148,17 +148,26 @@ export type Ack = z.infer<typeof AckSchema>;
 
 /** Events the server emits, for `Socket<ServerToClientEvents, ClientToServerEvents>`. */
 export interface ServerToClientEvents {
+  /** Who you are and your session id, once the handshake is accepted. */
   session: (info: SessionInfo) => void;
+  /** Everyone online when you connected. */
   'presence:snapshot': (snapshot: PresenceSnapshot) => void;
+  /** What changed since the last batch (protocol 1.3). */
   'presence:changes': (changes: PresenceChanges) => void;
+  /** A user came online or opened another session (servers before 1.3). */
   'presence:online': (entry: PresenceEntry) => void;
+  /** A user's last session closed (servers before 1.3). */
   'presence:offline': (offline: PresenceOffline) => void;
+  /** A user changed their profile (servers before 1.3). */
   'presence:update': (entry: PresenceEntry) => void;
+  /** A signal from another user, stamped with who sent it. */
   signal: (signal: RelayedSignal) => void;
+  /** The server is about to close this connection, and why. */
   'session:ended': (ended: SessionEnded) => void;
 }
 
 /** Events a client may emit; each takes an acknowledgement callback. */
 export interface ClientToServerEvents {
+  /** Relays a signal to one user (or one session of theirs); acknowledged with `{ok}` or a code. */
   signal: (signal: SignalRequest, ack: (ack: Ack) => void) => void;
 }

@@ -3,8 +3,11 @@ import type { RTCPeerConnectionConstructor } from '../rtc/peer-session.js';
 
 /** Where each account's certificate for this device is kept, so its fingerprint survives reloads. */
 export interface CertificateStore {
+  /** The certificate kept for the account on this device, or null. */
   load(accountId: string): Promise<RTCCertificate | null>;
+  /** Keeps the account's certificate. */
   save(accountId: string, certificate: RTCCertificate): Promise<void>;
+  /** Forgets the account's certificate (the next login makes a new one). */
   remove(accountId: string): Promise<void>;
 }
 

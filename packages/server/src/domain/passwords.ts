@@ -8,7 +8,9 @@ const PARAMS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, paralleli
 
 /** Hashes and checks passwords with argon2id. */
 export interface PasswordHasher {
+  /** The hash to store for a password. */
   hash(password: string): Promise<string>;
+  /** Whether `password` matches the stored `passwordHash`. */
   verify(passwordHash: string, password: string): Promise<boolean>;
   /**
    * Spends the time of a real verification and answers false, so that an unknown account costs as much

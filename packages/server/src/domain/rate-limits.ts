@@ -28,7 +28,7 @@ export interface AuthRateLimitOptions {
 
 /**
  * Failures on one account, from all addresses together, past which each address may fail only
- * {@link FAILURES_BEFORE_DELAY} more times: ten times the per-address limit.
+ * `FAILURES_BEFORE_DELAY` more times: ten times the per-address limit.
  */
 export const ACCOUNT_CEILING_FACTOR = 10;
 /**
@@ -81,10 +81,10 @@ function limiter(
  * Rate limits for login and register, shaped so that they cannot be used to lock a user out:
  * - every attempt counts against the client's address (`perIp`);
  * - failed logins count against the account from that address (`perAccount` per window), whether the account
- *   exists or not, so the limit reveals nothing; after {@link FAILURES_BEFORE_DELAY} failures each further try
+ *   exists or not, so the limit reveals nothing; after `FAILURES_BEFORE_DELAY` failures each further try
  *   from that address waits 1 s, 2 s, 4 s, … (at most the window);
- * - failures from all addresses together have a ceiling ({@link ACCOUNT_CEILING_FACTOR} × `perAccount`); past
- *   it, an address that has failed {@link FAILURES_BEFORE_DELAY} times on the account is refused, but one that
+ * - failures from all addresses together have a ceiling (`ACCOUNT_CEILING_FACTOR` × `perAccount`); past
+ *   it, an address that has failed `FAILURES_BEFORE_DELAY` times on the account is refused, but one that
  *   has not (the owner's) still gets in. A distributed guesser gets a few tries per address per window.
  * Counted where `backend` says, so several nodes share one count.
  */
@@ -110,7 +110,7 @@ export class AuthRateLimiter {
     this.profile = limiter(backend, 'profile', PROFILE_CHANGES.points, PROFILE_CHANGES.seconds);
   }
 
-  /** Counts one profile change of `userId`; throws `RATE_LIMITED` past {@link PROFILE_CHANGES}. */
+  /** Counts one profile change of `userId`; throws `RATE_LIMITED` past `PROFILE_CHANGES`. */
   async profileChange(userId: string): Promise<void> {
     await this.profile.consume(userId).catch(limited);
   }

@@ -25,6 +25,7 @@ export interface RealtimeDeps {
   origins: OriginPolicy;
   trustProxy: number;
   nodeId: string;
+  /** Whether the server still takes new connections (false while it shuts down). */
   isAccepting: () => boolean;
   /** Other server nodes to share presence, signals and account events with (absent: this node is alone). */
   cluster?: RealtimeCluster;

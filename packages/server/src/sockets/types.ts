@@ -33,10 +33,13 @@ export interface NodeState extends NodeBeat {
  * deltas, heartbeats and resynchronisation, and the account events every node must act on.
  */
 export interface InterServerEvents {
+  /** A node is alive, with the version of its presence state. */
   'presence:beat': (beat: NodeBeat) => void;
+  /** Users who came or went on a node since its last delta. */
   'presence:delta': (delta: NodeDelta) => void;
   /** `from` asks `of` for its whole state. */
   'presence:want': (want: { from: string; of: string }) => void;
+  /** A node's whole presence state, answering `presence:want`. */
   'presence:state': (state: NodeState) => void;
   /** The node is stopping: its users are gone from it. */
   'presence:bye': (bye: { node: string }) => void;

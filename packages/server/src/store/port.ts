@@ -49,12 +49,17 @@ export interface ChatSessionRecord {
 export interface UserRepository {
   /** Adds a user; rejects with {@link UniqueViolationError} when the username or e-mail is taken. */
   create(user: UserRecord): Promise<void>;
+  /** The user with this id, or null. */
   findById(id: string): Promise<UserRecord | null>;
+  /** The user whose normalized username is `usernameKey`, or null. */
   findByUsernameKey(usernameKey: string): Promise<UserRecord | null>;
+  /** The user with this (normalized) e-mail address, or null. */
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Applies a profile patch and answers the updated user, or null when there is no such user. */
   updateProfile(id: string, patch: ProfilePatch): Promise<UserRecord | null>;
+  /** Sets the user's last login time. */
   recordLogin(id: string, at: Date): Promise<void>;
+  /** Activates or deactivates the account (an inactive one cannot log in). */
   setActive(id: string, isActive: boolean): Promise<void>;
   /** Deletes the user with their tokens and chat-session records; answers whether there was such a user. */
   remove(id: string): Promise<boolean>;
@@ -62,7 +67,9 @@ export interface UserRepository {
 
 /** Bearer tokens, by hash. */
 export interface TokenRepository {
+  /** Stores a new token (its hash only). */
   create(token: TokenRecord): Promise<void>;
+  /** The token with this hash, live or not, or null. */
   find(tokenHash: string): Promise<TokenRecord | null>;
   /** Marks a token revoked; answers whether it was live before. */
   revoke(tokenHash: string, at: Date): Promise<boolean>;
@@ -76,7 +83,9 @@ export interface TokenRepository {
 
 /** Chat sessions (signaling connections). */
 export interface ChatSessionRepository {
+  /** Records a session that opened. */
   open(session: ChatSessionRecord): Promise<void>;
+  /** Marks the session ended at `at`. */
   close(sessionId: string, at: Date): Promise<void>;
   /** Closes every session a node left marked active (after a crash or restart); answers how many. */
   closeActiveOnNode(nodeId: string, at: Date): Promise<number>;
@@ -85,9 +94,11 @@ export interface ChatSessionRepository {
    * whose machine went away), and forgets those nodes; answers how many sessions it closed.
    */
   closeOrphaned(staleBefore: Date, at: Date): Promise<number>;
+  /** The sessions still open, of one user or of everyone. */
   listActive(userId?: string): Promise<ChatSessionRecord[]>;
   /** Deletes the records of sessions that ended before `before`; answers how many. */
   purgeClosedBefore(before: Date): Promise<number>;
+  /** The session with this id, or null. */
   find(sessionId: string): Promise<ChatSessionRecord | null>;
 }
 
@@ -109,6 +120,7 @@ export interface Store {
   readonly nodes: NodeRepository;
   /** Answers whether the store can serve requests right now. */
   ping(): Promise<boolean>;
+  /** Closes the store's connections or files; nothing may use it after. */
   close(): Promise<void>;
 }
 

@@ -133,6 +133,7 @@ const UI_STATE = {
  * @cssprop --p2p-height - The element's height (default 36rem).
  */
 export class P2PChatElement extends LitElement {
+  /** The shared design tokens and this element's own styles. */
   static override styles = [tokens, chatStyles];
 
   @property() server: string | undefined;

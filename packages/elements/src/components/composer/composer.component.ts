@@ -39,6 +39,7 @@ const TYPING_IDLE_MS = 3000;
  * @csspart attach-button - The attach button (with `attach-label`).
  */
 export class P2PComposerElement extends LitElement {
+  /** The shared design tokens and this element's own styles. */
   static override styles = [
     tokens,
     css`

@@ -10,7 +10,8 @@ import type { StringOverrides, Strings } from '../../i18n.js';
 import { tokens } from '../../styles/tokens.js';
 import { loginStyles } from './login.styles.js';
 
-type Mode = 'login' | 'register';
+/** The tab `<p2p-login>` shows. */
+export type LoginMode = 'login' | 'register';
 type Field = 'identifier' | 'username' | 'email' | 'password' | 'displayName';
 
 // The protocol's own rules (docs/protocol.md), checked before asking the server.
@@ -21,7 +22,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Log in or register, in two tabs (as the original app had).
  *
  * @tag p2p-login
- * @summary Log-in and registration form for a @p2pchat server.
+ * @summary Log-in and registration form for a `@p2pchat` server.
  *
  * @attr server - The server's URL, when no `client` is given and no `<p2p-provider>` is around.
  * @prop {P2PClient} client - The SDK client to use.
@@ -47,6 +48,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * @cssprop --p2p-radius - Corner radius.
  */
 export class P2PLoginElement extends LitElement {
+  /** The shared design tokens and this element's own styles. */
   static override styles = [tokens, loginStyles];
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
 
@@ -55,7 +57,7 @@ export class P2PLoginElement extends LitElement {
   @property({ attribute: false }) strings: StringOverrides | undefined;
   /** The language of the texts (default: the `lang` of the element or its nearest ancestor). */
   @property() locale: string | undefined;
-  @property({ reflect: true }) mode: Mode = 'login';
+  @property({ reflect: true }) mode: LoginMode = 'login';
   /** `dark` or `light` forces that palette; unset follows the system's `prefers-color-scheme`. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
@@ -106,7 +108,7 @@ export class P2PLoginElement extends LitElement {
     </div>`;
   }
 
-  private tab(mode: Mode, label: string) {
+  private tab(mode: LoginMode, label: string) {
     const selected = this.mode === mode;
     return html`<button
       part="tab"
@@ -147,7 +149,7 @@ export class P2PLoginElement extends LitElement {
     </div>`;
   }
 
-  private select(mode: Mode): void {
+  private select(mode: LoginMode): void {
     this.mode = mode;
     this.error = '';
     this.fieldErrors = {};
@@ -158,8 +160,8 @@ export class P2PLoginElement extends LitElement {
 
   // Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern).
   private onTabKey(e: KeyboardEvent): void {
-    const other: Mode = this.mode === 'login' ? 'register' : 'login';
-    const next: Mode | undefined =
+    const other: LoginMode = this.mode === 'login' ? 'register' : 'login';
+    const next: LoginMode | undefined =
       e.key === 'ArrowRight' || e.key === 'ArrowLeft'
         ? other
         : e.key === 'Home'

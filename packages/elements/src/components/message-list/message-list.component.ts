@@ -87,6 +87,7 @@ export interface MessageListStrings {
  *   react to (`detail.emoji`), edit or delete (after confirming) the message `detail.id`.
  */
 export class P2PMessageListElement extends LitElement {
+  /** The shared design tokens and this element's own styles. */
   static override styles = [
     tokens,
     css`
