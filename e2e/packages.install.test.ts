@@ -63,7 +63,14 @@ beforeAll(async () => {
       private: true,
       type: 'module',
       dependencies: deps,
-      devDependencies: { typescript: '6.0.3', '@types/node': '20.19.43' },
+      devDependencies: {
+        typescript: '6.0.3',
+        '@types/node': '20.19.43',
+        // for @p2pchat/react, whose peer is React
+        react: '19.3.1',
+        'react-dom': '19.3.1',
+        '@types/react': '19.3.1',
+      },
       // our packages depend on each other at the version being published: take the packed ones
       overrides: Object.fromEntries([...tarballs.keys()].map((name) => [name, `$${name}`])),
     }),
@@ -79,6 +86,7 @@ describe('the packages, packed and installed with npm into a fresh project', () 
   it('install every publishable package, each with its README, built files and no tests', async () => {
     expect([...tarballs.keys()].sort()).toEqual([
       '@p2pchat/elements',
+      '@p2pchat/react',
       '@p2pchat/sdk',
       '@p2pchat/server',
     ]);
@@ -102,7 +110,7 @@ describe('the packages, packed and installed with npm into a fresh project', () 
     }
   });
 
-  it('import every entry as ESM in plain Node, elements included (no browser globals at import)', async () => {
+  it('import every entry as ESM in plain Node, elements included, and render React on a server', async () => {
     const { stdout } = await run('node', ['imports.mjs'], { cwd: app });
     expect(JSON.parse(stdout)).toEqual({
       sdk: 'function',
@@ -110,6 +118,7 @@ describe('the packages, packed and installed with npm into a fresh project', () 
       server: 'function',
       elements: 'function',
       languages: ['en', 'ar', 'de', 'es', 'fr', 'ja'],
+      react: '<p2p-chat></p2p-chat>',
     });
   });
 

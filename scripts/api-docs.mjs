@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the API reference of the SDK, the elements and the server from their TSDoc into docs/api/
+// Builds the API reference of the SDK, the elements, the React package and the server from their TSDoc into docs/api/
 // (TypeDoc; typedoc.json). Any warning fails it: a broken {@link}, an exported name without a comment, a
 // type the API uses but does not export. Then checks that the pages people look for first are there.
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,7 @@ const expected = [
   ['interfaces/_p2pchat_sdk.index.ConnectionInfo.html', 'rttMs'],
   ['classes/_p2pchat_elements.P2PChatElement.html', 'locale'],
   ['functions/_p2pchat_elements.loadTranslation.html', 'loadTranslation'],
+  ['functions/_p2pchat_react.useConversation.html', 'useConversation'],
   ['functions/_p2pchat_server.startServer.html', 'startServer'],
 ];
 const missing = expected.filter(([page, text]) => {

@@ -15,13 +15,16 @@ export { P2PComposerElement } from './p2p-composer.js';
 export { P2PMessageListElement } from './p2p-message-list.js';
 export type {
   ComposerContext,
+  P2PFilesEvent,
   P2PSendEvent,
   P2PTypingEvent,
 } from './components/composer/composer.component.js';
 export type { LoginMode } from './components/login/login.component.js';
 export type {
   UiMessage,
+  MessageAction,
   MessageListStrings,
+  P2PMessageActionEvent,
 } from './components/message-list/message-list.component.js';
 export type { P2PLoginEvent, P2PRegisterEvent, P2PLogoutEvent } from './events.js';
 export { clientContext } from './context.js';

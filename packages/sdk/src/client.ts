@@ -145,7 +145,6 @@ export interface ClientEvents {
   error: [error: P2PError];
 }
 
-/** A function that stops listening. */
 /** What `on()` answers: call it to stop listening. */
 export type Unsubscribe = () => void;
 

@@ -1,0 +1,115 @@
+import { StrictMode, useState } from 'react';
+import type { FormEvent } from 'react';
+import { createRoot } from 'react-dom/client';
+import {
+  P2PChat,
+  P2PClientProvider,
+  P2PLogin,
+  useConnectionState,
+  useConversation,
+  useP2PClient,
+  usePresence,
+  useUser,
+} from '@p2pchat/react';
+
+// The chat server: ?server=… in the address, or a local one.
+const server = new URLSearchParams(location.search).get('server') ?? 'http://127.0.0.1:3000';
+
+function App() {
+  // one client for the app's lifetime, shared by the hooks and the elements below
+  const client = useP2PClient({ server });
+  if (!client) return <p>Starting…</p>;
+  return (
+    <P2PClientProvider client={client}>
+      <Chat />
+    </P2PClientProvider>
+  );
+}
+
+function Chat() {
+  const client = useP2PClient();
+  const user = useUser();
+  const connection = useConnectionState();
+  const people = usePresence().filter((u) => u.id !== user?.id);
+  const [peer, setPeer] = useState<{ id: string; name: string } | null>(null);
+  const [whole, setWhole] = useState(false);
+  if (!user) return <P2PLogin client={client ?? undefined} mode="register" />;
+  return (
+    <>
+      <p id="me">
+        Signed in as {user.displayName} · <span id="connection">{connection}</span>
+      </p>
+      <label>
+        <input type="checkbox" checked={whole} onChange={(e) => setWhole(e.target.checked)} /> Show
+        the whole &lt;P2PChat&gt;
+      </label>
+      {whole ? (
+        <P2PChat client={client ?? undefined} />
+      ) : (
+        <div className="columns">
+          <nav aria-label="Online">
+            <ul id="people">
+              {people.map((u) => (
+                <li key={u.id}>
+                  <button type="button" onClick={() => setPeer({ id: u.id, name: u.displayName })}>
+                    {u.displayName}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          {peer ? <Conversation peerId={peer.id} name={peer.name} /> : <p>Choose someone.</p>}
+        </div>
+      )}
+    </>
+  );
+}
+
+function Conversation({ peerId, name }: { peerId: string; name: string }) {
+  const { messages, send, typing, state, setTyping } = useConversation(peerId);
+  const [draft, setDraft] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!draft.trim()) return;
+    void send(draft);
+    setDraft('');
+    setTyping(false);
+  };
+  return (
+    <section aria-label={`Messages with ${name}`}>
+      <p id="state" role="status">
+        {state}
+        {typing ? ` · ${name} is typing…` : ''}
+      </p>
+      <ol id="messages">
+        {messages.map((m) => (
+          <li key={`${m.fromId}:${m.id}`} className={m.direction}>
+            {m.body} <small>{m.direction === 'out' ? m.status : ''}</small>
+          </li>
+        ))}
+      </ol>
+      <form onSubmit={submit}>
+        <label>
+          Message{' '}
+          <input
+            id="draft"
+            value={draft}
+            onChange={(e) => {
+              setDraft(e.target.value);
+              setTyping(e.target.value !== '');
+            }}
+          />
+        </label>{' '}
+        <button type="submit">Send</button>
+      </form>
+    </section>
+  );
+}
+
+const root = document.getElementById('root');
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
