@@ -104,6 +104,15 @@ describe.skipIf(!coturn)('relay-only in Chromium, through coturn', () => {
       expect(p?.local).toEqual({ type: 'relay', address: turn.relayIp });
       expect(p?.remote.type).toBe('relay');
     }
+    // and the connection panel says so, in plain words, with no address in it
+    await ada.locator('p2p-chat .connection-toggle').click();
+    const panel = ada.locator('p2p-chat [part="connection-panel"]');
+    await panel.locator('.route.relay').waitFor();
+    expect(await panel.textContent()).toMatch(
+      /Through a relay server.*Your side\s*a relay server's address/s,
+    );
+    expect(await panel.textContent()).not.toContain(turn.relayIp);
+    await ada.locator('p2p-chat .connection-toggle').click();
 
     await turn.kill();
     const cut = Date.now();
