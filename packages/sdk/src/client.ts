@@ -382,7 +382,7 @@ export class P2PClient {
   // The file manager, its module loaded the first time (frames and channels wait for it, in order).
   private files(): Promise<FileManager> {
     this.filesReady ??= import('./files/file-manager.js').then(async (m) => {
-      await m.loadNativeHash();
+      await m.loadHasher();
       this.fileManager = new m.FileManager(
         {
           openPeersOf: (userId) => this.directory.openPeersOf(userId),

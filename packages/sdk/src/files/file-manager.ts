@@ -3,7 +3,7 @@ import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Frame } from '../rtc/frames.js';
 import type { PeerSession } from '../rtc/peer-session.js';
 import { safeFileName } from './file-name.js';
-export { loadNativeHash } from './hash.js';
+export { loadHasher } from './hash.js';
 import { FILE_LIMITS } from './limits.js';
 import type { FileLimits, SendFileOptions } from './limits.js';
 import { IncomingFile } from './incoming.js';

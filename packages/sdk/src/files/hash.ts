@@ -1,48 +1,93 @@
-import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex } from '@noble/hashes/utils.js';
+import { FILE_PROTOCOL } from './transfer.js';
 
-/** An incremental SHA-256 as a transfer uses it: fed in order, copied at checkpoints. */
+/**
+ * A file's SHA-256 as the transfer protocol defines it (frames v4): the SHA-256 of the SHA-256 digests of
+ * its checkpoint blocks (1 MiB each, the last one shorter), one after the other. Each block is hashed on its
+ * own, so the hashing can be done by WebCrypto (native, and off the page's thread) although WebCrypto has
+ * no streaming digest; fed in order, copied at checkpoints (a resume goes on from a copy).
+ */
 export interface Hasher {
   update(bytes: Uint8Array): void;
   clone(): Hasher;
-  /** The digest in hex; the hasher is used up. */
-  hex(): string;
+  /** The file's digest in hex, once every block is hashed. */
+  hex(): Promise<string>;
 }
 
-// Node's own hash (OpenSSL), where there is one: about fifteen times faster than SHA-256 in JavaScript.
-interface NodeHash {
-  update(bytes: Uint8Array): NodeHash;
-  copy(): NodeHash;
-  digest(encoding: 'hex'): string;
-}
-let createNodeHash: ((algorithm: 'sha256') => NodeHash) | undefined;
+type Digest = (bytes: Uint8Array) => Promise<Uint8Array>;
+let digest: Promise<Digest> | undefined;
 
 /**
- * Looks for Node's crypto module once (in Node, Deno and Bun); browsers keep the JavaScript hash, since
- * WebCrypto has no streaming digest. The module name is kept from bundlers, which need not resolve it.
+ * The one-shot SHA-256 in use: WebCrypto's where there is one (browsers in a secure context, Node, Deno,
+ * Bun), else SHA-256 in JavaScript (`@noble/hashes`, fetched only then: a page served over plain http on
+ * another host than localhost has no WebCrypto).
  */
-export async function loadNativeHash(): Promise<void> {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  if (createNodeHash || !proc?.versions?.node) return;
-  const name = 'node:crypto';
-  try {
-    const m = (await import(/* @vite-ignore */ name)) as { createHash(a: 'sha256'): NodeHash };
-    createNodeHash = (a) => m.createHash(a);
-  } catch {
-    // no such module here: the JavaScript hash does
+export function loadHasher(): Promise<Digest> {
+  digest ??= (async (): Promise<Digest> => {
+    const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
+    if (subtle)
+      return async (bytes) =>
+        new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    return async (bytes) => sha256(bytes);
+  })();
+  return digest;
+}
+
+const hashOf = (bytes: Uint8Array): Promise<Uint8Array> => loadHasher().then((d) => d(bytes));
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1 && parts[0]) return parts[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
+
+class BlockHasher implements Hasher {
+  constructor(
+    // the digests of the blocks so far, in order (each still being computed, perhaps)
+    private readonly blocks: Promise<Uint8Array>[] = [],
+    // the bytes of the block being filled
+    private parts: Uint8Array[] = [],
+    private filled = 0,
+  ) {}
+
+  update(bytes: Uint8Array): void {
+    const block = FILE_PROTOCOL.checkpoint;
+    let rest = bytes;
+    // A chunk that crosses a block's end (never from a sender of ours, perhaps from another) is cut there.
+    while (this.filled + rest.byteLength >= block) {
+      const take = block - this.filled;
+      this.parts.push(rest.subarray(0, take));
+      this.seal(block);
+      rest = rest.subarray(take);
+    }
+    if (rest.byteLength > 0) {
+      this.parts.push(rest);
+      this.filled += rest.byteLength;
+    }
+  }
+
+  clone(): Hasher {
+    return new BlockHasher([...this.blocks], [...this.parts], this.filled);
+  }
+
+  async hex(): Promise<string> {
+    const blocks = [...this.blocks];
+    if (this.filled > 0) blocks.push(hashOf(concat(this.parts, this.filled)));
+    const digests = await Promise.all(blocks);
+    const all = await hashOf(concat(digests, digests.length * 32));
+    return Array.from(all, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  private seal(size: number): void {
+    this.blocks.push(hashOf(concat(this.parts, size)));
+    this.parts = [];
+    this.filled = 0;
   }
 }
 
-const fromNode = (h: NodeHash): Hasher => ({
-  update: (bytes) => void h.update(bytes),
-  clone: () => fromNode(h.copy()),
-  hex: () => h.digest('hex'),
-});
-const fromNoble = (h: ReturnType<typeof sha256.create>): Hasher => ({
-  update: (bytes) => void h.update(bytes),
-  clone: () => fromNoble(h.clone()),
-  hex: () => bytesToHex(h.digest()),
-});
-
-export const newHasher = (): Hasher =>
-  createNodeHash ? fromNode(createNodeHash('sha256')) : fromNoble(sha256.create());
+export const newHasher = (): Hasher => new BlockHasher();

@@ -161,7 +161,8 @@ export class IncomingFile extends FileTransfer {
     if (this.received !== this.size) return this.protocol('ended before the size it offered');
     await this.writing;
     if (this.settled) return;
-    const ok = this.hasher.hex() === sha;
+    const ok = (await this.hasher.hex()) === sha;
+    if (this.settled) return;
     this.host.send({ t: 'file-done', id: this.id, ok });
     if (!ok) {
       this.end(

@@ -141,7 +141,8 @@ export class OutgoingFile extends FileTransfer {
       !this.settled;
     while (live()) {
       if (this.sendPos >= this.size) {
-        this.digest ??= this.hasher.clone().hex();
+        this.digest ??= await this.hasher.clone().hex();
+        if (!live()) return;
         try {
           channel.send(JSON.stringify({ t: 'end', sha256: this.digest }));
         } catch {

@@ -4,7 +4,7 @@ import type { StoredMessage } from '../history/message-store.js';
 // browser bundle (docs/decisions/0003-frame-validation.md). The server-facing contract stays in zod.
 
 /** The data-channel protocol version; a peer with another version is refused. */
-export const FRAME_VERSION = 3;
+export const FRAME_VERSION = 4;
 /** Largest data-channel frame accepted from a peer, in bytes (UTF-8). Larger ones are dropped. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**
