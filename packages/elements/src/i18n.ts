@@ -191,7 +191,7 @@ export const LANGUAGES = ['en', ...Object.keys(TRANSLATIONS)] as readonly string
 /** The language of ours a BCP 47 tag asks for (`fr-CA` → `fr`), or `en` when we have none closer. */
 export function languageOf(tag: string | undefined | null): string {
   const primary = (tag ?? '').trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return primary in TRANSLATIONS ? primary : 'en';
+  return Object.hasOwn(TRANSLATIONS, primary) ? primary : 'en';
 }
 
 const loaded = new Map<string, Promise<Translation | undefined>>();

@@ -90,6 +90,9 @@ describe('translations', () => {
       [null, 'fr-CA', TRANSLATIONS.fr?.loginTab ?? ''],
       ['ES-mx', null, TRANSLATIONS.es?.loginTab ?? ''],
       [null, 'xx', defaultStrings.loginTab],
+      // names every object has are not languages of ours
+      [null, 'constructor', defaultStrings.loginTab],
+      ['__proto__', null, defaultStrings.loginTab],
       ['en-GB', 'ja', defaultStrings.loginTab],
     ];
     for (const [locale, around, expected] of cases) {

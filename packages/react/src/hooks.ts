@@ -170,6 +170,8 @@ export function useConversation(
   const [state, setState] = useState<ConversationState>('idle');
   const [typing, setTypingState] = useState(false);
   const [limit, setLimit] = useState(PAGE);
+  // The effect's reader, so that `send` shows what it stored through the same one-at-a-time read.
+  const reloadNow = useRef<() => Promise<void>>(async () => undefined);
   useEffect(() => {
     if (!c || !peerId) {
       setMessages([]);
@@ -212,6 +214,7 @@ export function useConversation(
       c.on('typing', (t) => mine(t.userId) && setTypingState(t.typing)),
       c.on('conversation:state', (s) => mine(s.userId) && setState(s.state)),
     ];
+    reloadNow.current = reload;
     setState(conversation.state);
     void reload();
     return () => {
@@ -224,12 +227,10 @@ export function useConversation(
     async (body: string) => {
       if (!c || !peerId) throw new Error('useConversation: no client or no peer to send to');
       const sent = await c.conversation(peerId).send(body);
-      // what was stored shows at once, before any event about it
-      const page = await c.conversation(peerId).history({ limit });
-      setMessages([...page.messages].reverse());
+      await reloadNow.current(); // what was stored shows at once, before any event about it
       return sent;
     },
-    [c, peerId, limit],
+    [c, peerId],
   );
   const setTyping = useCallback(
     (on: boolean) => {
