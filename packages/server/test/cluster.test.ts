@@ -322,11 +322,12 @@ describe('p2pchat-server --workers 2: one port, every core, one embedded store',
       ['--workers', '2'],
     );
     started.push(primary);
+    const spawnedAt = Date.now();
     try {
-      const users = await Promise.all([0, 1, 2, 3].map(() => registered(primary, 'w')));
+      const users = await Promise.all([0, 1, 2, 3, 4].map(() => registered(primary, 'w')));
       // long polling first, then the upgrade: every request of a session must reach the same worker
       const cs: TestClient[] = [];
-      for (const u of users) {
+      for (const u of users.slice(0, 4)) {
         const c = await connected(primary.url, {
           token: u.token,
           transports: ['polling', 'websocket'],
@@ -334,7 +335,7 @@ describe('p2pchat-server --workers 2: one port, every core, one embedded store',
         clients.push(c);
         cs.push(c);
       }
-      const ids = users.map((u) => u.user.id);
+      const ids = users.slice(0, 4).map((u) => u.user.id);
       await until('every client sees all four users', () =>
         cs.every((c) => ids.every((id) => roster(c).has(id))),
       );
@@ -364,7 +365,16 @@ describe('p2pchat-server --workers 2: one port, every core, one embedded store',
       const victim = open.find((r) => r.sessionId === cs[0]?.socket.id);
       const victimPid = Number(/-(\d+)$/.exec(victim?.nodeId ?? '')?.[1]);
       expect(victimPid).toBeGreaterThan(0);
+      // (a worker that dies within 5 s of starting is not restarted: let this one live that long)
+      await settle(5_200 - (Date.now() - spawnedAt));
       process.kill(victimPid, 'SIGKILL');
+      await until('the primary restarted the worker', () =>
+        /stopped \(SIGKILL\)/.test(primary.output()),
+      );
+      expect(primary.output()).not.toMatch(/not restarting/);
+      // someone arriving while the new worker starts is served by the one still running, not handed to the
+      // starting one (which cannot take a connection yet, so the client would hang)
+      clients.push(await connected(primary.url, { token: users[4]?.token }));
       const gone = cs.filter((c) => byNode.get(c.socket.id ?? '') === victim?.nodeId);
       const kept = cs.filter((c) => !gone.includes(c));
       const goneIds = gone.map((c) => ids[cs.indexOf(c)] as string);
@@ -372,9 +382,6 @@ describe('p2pchat-server --workers 2: one port, every core, one embedded store',
         'the killed worker’s users are offline for the others',
         () => kept.every((c) => goneIds.every((id) => !roster(c).has(id))),
         15_000,
-      );
-      await until('the primary restarted the worker', () =>
-        /stopped \(SIGKILL\)/.test(primary.output()),
       );
       const again = await connected(primary.url, { token: users[0]?.token });
       clients.push(again);

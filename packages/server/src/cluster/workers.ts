@@ -1,7 +1,8 @@
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { setupPrimary as setupClusterAdapterPrimary } from '@socket.io/cluster-adapter';
 import { setupMaster as setupStickyPrimary } from '@socket.io/sticky';
 import { RateLimiterClusterMaster } from 'rate-limiter-flexible';
@@ -13,6 +14,12 @@ import { openStore } from '../store/open-store.js';
 const MIN_WORKER_LIFE_MS = 5_000;
 /** How long the primary waits for its workers to stop before killing them, ms. */
 const STOP_WORKERS_MS = 12_000;
+
+/** What a starting worker adds to its connection count, so new connections go to the others. */
+const BOOTING = 1_000_000_000;
+
+/** A worker as `@socket.io/sticky` sees it: it keeps each worker's session count on the worker object. */
+type CountedWorker = Worker & { clientsCount?: number };
 
 /** The primary of `p2pchat-server --workers N`, once it listens. */
 export interface Primary {
@@ -36,6 +43,7 @@ export async function runPrimary(
   await (await openStore(config)).close(); // creates or migrates the store once, before the workers race
   const httpServer = createServer();
   setupStickyPrimary(httpServer, { loadBalancingMethod: 'least-connection' });
+  stopReadingHandedOver(httpServer);
   setupClusterAdapterPrimary();
   // Sticky hands the first bytes of each connection over IPC as a Buffer, which needs structured clone.
   cluster.setupPrimary({ serialization: 'advanced' });
@@ -53,8 +61,12 @@ export async function runPrimary(
   const startedAt = new Map<Worker, number>();
   const fork = () => {
     // Workers print only their own errors; the primary announces the address.
-    const worker = cluster.fork({ PORT: String(port), P2PCHAT_WORKER: '1' });
+    const worker = cluster.fork({ PORT: String(port), P2PCHAT_WORKER: '1' }) as CountedWorker;
     startedAt.set(worker, Date.now());
+    // Sticky's least-connection choice would hand new connections to a worker that is still starting (it
+    // has none yet), which cannot take them: a handle sent before the worker listens for it is lost, and
+    // that client hangs until its own timeout. Until it says it is ready, it counts as full.
+    worker.clientsCount = (worker.clientsCount ?? 0) + BOOTING;
   };
   cluster.on('exit', (worker, code, signal) => {
     const born = startedAt.get(worker) ?? 0;
@@ -75,9 +87,10 @@ export async function runPrimary(
   const online = new Promise<void>((resolve, reject) => {
     failStart = reject;
     let ready = 0;
-    cluster.on('message', (_worker, message: unknown) => {
-      if ((message as { type?: string } | null)?.type === 'p2pchat:ready' && ++ready === workers)
-        resolve();
+    cluster.on('message', (worker: CountedWorker, message: unknown) => {
+      if ((message as { type?: string } | null)?.type !== 'p2pchat:ready') return;
+      worker.clientsCount = (worker.clientsCount ?? BOOTING) - BOOTING;
+      if (++ready === workers) resolve();
     });
   });
   for (let i = 0; i < workers; i++) fork();
@@ -114,6 +127,28 @@ export async function runPrimary(
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/** The part of a `net.Socket` that {@link stopReadingHandedOver} needs (Node's own, not typed). */
+type HandleHolder = Socket & { _handle?: { readStop?: () => number } | null };
+
+/**
+ * Sticky reads the first bytes of a connection, then sends its handle to a worker. Node keeps the primary's
+ * copy of that handle reading until the send completes and only then closes it, dropping whatever it reads
+ * meanwhile: when the primary is busy (a worker just died, another is starting) the worker's reply and the
+ * client's next packet (a Socket.IO CONNECT) fit in that gap, and the session hangs with its transport open.
+ * So once sticky has handed a socket over, the primary stops reading it at once.
+ */
+function stopReadingHandedOver(httpServer: HttpServer): void {
+  httpServer.on('connection', (socket: HandleHolder) => {
+    let handle: HandleHolder['_handle'];
+    // Before sticky's listener (which runs first among those added at 'connection' otherwise), and after it.
+    socket.prependListener('data', () => (handle = socket._handle));
+    socket.on('data', () => {
+      if (handle && socket._handle === null) handle.readStop?.(); // handed over in the listener before
+      handle = undefined;
+    });
+  });
 }
 
 /** Whether this process is a worker started by {@link runPrimary}. */
