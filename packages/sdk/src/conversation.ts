@@ -295,6 +295,8 @@ export class Conversation {
       sentAt: message.sentAt,
       replyTo: options.replyTo,
     });
+    // The connection starts opening now, while the message is written; kick() below reports its failure.
+    this.host.reach(this.peerId).catch(() => undefined);
     await this.save({
       id: message.id,
       peerId: this.peerId,

@@ -86,6 +86,18 @@ describe('messaging between Node clients over real data channels', () => {
     }
   });
 
+  it('opens one connection for several messages sent at once to someone not yet connected', async () => {
+    const [ada, bob] = [await user('burstA'), await user('burstB')];
+    await sees(ada.client, bob.user.id);
+    const chat = ada.client.conversation(bob.user.id);
+    const sent = await Promise.all(['one', 'two', 'three'].map((body) => chat.send(body)));
+    await until(() => chat.pending.length === 0, 5000, 'all three acknowledged');
+    expect(sent.map((m) => m.body)).toEqual(['one', 'two', 'three']);
+    expect(peerSessions(ada.client).filter((p) => p.remoteUserId === bob.user.id)).toHaveLength(1);
+    expect(peerSessions(bob.client).filter((p) => p.state === 'open')).toHaveLength(1);
+    expect([...ada.errors, ...bob.errors].map(describeError)).toEqual([]);
+  });
+
   it('holds many conversations at once', async () => {
     const hub = await user('hub');
     const others = await Promise.all([user('p1'), user('p2'), user('p3')]);

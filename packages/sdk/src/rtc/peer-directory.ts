@@ -208,7 +208,12 @@ export class PeerDirectory {
     }
     await Promise.all(
       sessions
-        .filter((s) => !this.peersOf(userId).some((p) => p.remoteSessionId === s))
+        // (one being created counts: two calls close together must not open two connections to it)
+        .filter(
+          (s) =>
+            !this.creating.has(key(userId, s)) &&
+            !this.peersOf(userId).some((p) => p.remoteSessionId === s),
+        )
         .map((s) => this.create(userId, s, true, [])),
     );
     return new Promise<PeerSession[]>((resolve, reject) => {

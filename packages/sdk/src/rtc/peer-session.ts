@@ -258,7 +258,11 @@ export class PeerSession {
         if (body.type === 'offer') {
           const answer = await this.pc.createAnswer();
           await this.pc.setLocalDescription(answer);
-          await this.deps.signal({ type: 'answer', data: { sdp: this.localSdp(answer) } });
+          // Not awaited: the candidates queued behind this offer are added while the answer travels, so
+          // this side's connectivity checks start one server round trip sooner.
+          this.deps
+            .signal({ type: 'answer', data: { sdp: this.localSdp(answer) } })
+            .catch((cause: unknown) => this.negotiationFailed(cause));
         }
       } else if (body.type === 'candidate') {
         if (!body.data) return; // end of candidates: nothing to add
@@ -283,13 +287,18 @@ export class PeerSession {
         this.fail('PEER_DECLINED', 'The user declined the conversation.', 'peer declined');
       }
     } catch (cause) {
-      this.deps.onError(
-        this,
-        new P2PError('CONNECTION_FAILED', 'Negotiating the peer connection failed.', 'rtc', {
-          cause,
-        }),
-      );
+      this.negotiationFailed(cause);
     }
+  }
+
+  private negotiationFailed(cause: unknown): void {
+    if (this.state === 'closed') return;
+    this.deps.onError(
+      this,
+      new P2PError('CONNECTION_FAILED', 'Negotiating the peer connection failed.', 'rtc', {
+        cause,
+      }),
+    );
   }
 
   private localSdp(description: RTCSessionDescriptionInit): string {
@@ -299,16 +308,19 @@ export class PeerSession {
   }
 
   private onLocalCandidate(c: RTCIceCandidate | null): void {
+    // The end of gathering is not sent: the peer has nothing to do with it, and every signal costs both
+    // clients and the server a message.
     if (!c) {
       this.checkRelayGathered();
-    } else if (isRelayCandidate(c.candidate)) {
-      this.relayCandidates += 1;
-    } else if (this.deps.relayOnly) {
-      return; // never tell the peer a host or server-reflexive address
+      return;
     }
-    const data = c
-      ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null }
-      : null;
+    if (isRelayCandidate(c.candidate)) this.relayCandidates += 1;
+    else if (this.deps.relayOnly) return; // never tell the peer a host or server-reflexive address
+    const data = {
+      candidate: c.candidate,
+      sdpMid: c.sdpMid ?? null,
+      sdpMLineIndex: c.sdpMLineIndex ?? null,
+    };
     this.deps.signal({ type: 'candidate', data }).catch(() => undefined); // a lost candidate is not fatal
   }
 
