@@ -64,7 +64,7 @@ export type { IncomingFile, AcceptOptions } from './files/incoming.js';
 export { FILE_LIMITS } from './files/limits.js';
 export type { ConnectionSafety } from './trust/connection-safety.js';
 export type { CandidateType, ConnectionInfo } from './rtc/connection-info.js';
-export { indexedDbCertificates } from './trust/device-certificate.js';
+export { indexedDbCertificates } from './trust/certificate-store.js';
 export type { CertificateStore } from './trust/device-certificate.js';
 export type { SafetyNumber, SafetyParty } from './trust/safety-number.js';
 export type { FileLimits, SendFileOptions } from './files/limits.js';
