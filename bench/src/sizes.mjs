@@ -9,7 +9,7 @@ const repo = new URL('../..', import.meta.url).pathname;
 const entries = [
   { name: '@p2pchat/sdk', file: `${repo}packages/sdk/dist/index.js` },
   {
-    name: '<p2p-chat> single file (@p2pchat/elements)',
+    name: '`<p2p-chat>` single file (@p2pchat/elements)',
     file: `${repo}packages/elements/dist/p2pchat-elements.js`,
   },
   { name: 'peerjs', code: "export * from 'peerjs';" },
@@ -35,22 +35,29 @@ for (const e of entries) {
     continue;
   }
   const { min, gz, br } = out;
-  rows.push({ name: e.name, min, gz, br });
-  console.log(`${e.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli`);
+  // what a page loads at first, leaving out what the bundle fetches on demand (import())
+  const first = await measureBundle(
+    e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } },
+    { lazy: 'external' },
+  );
+  rows.push({ name: e.name, min, gz, br, firstGz: first.gz });
+  console.log(
+    `${e.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli; first load ${kb(first.gz)} gzip`,
+  );
 }
 
 const sdk = rows[0];
 writeSection(
   'Bundle sizes',
   [
-    'Each package with its dependencies, bundled for the browser by esbuild (minified), by one script: `pnpm --filter @p2pchat/bench sizes` (after `pnpm build`). The aims are the SDK under 22 KB and `<p2p-chat>` at most 40 KB gzipped.',
+    'Each package with its dependencies, bundled for the browser by esbuild (minified), by one script: `pnpm --filter @p2pchat/bench sizes` (after `pnpm build`). The first three figures hold everything, what loads on demand (`import()`) included; "first load" leaves that out, as the budgets of `node scripts/size.mjs` do. The aims are the SDK under 22 KB and `<p2p-chat>` at most 40 KB gzipped.',
     '',
-    '| package | minified | gzip | brotli | gzip against the SDK |',
-    '| --- | --- | --- | --- | --- |',
+    '| package | minified | gzip | brotli | first load, gzip | first load against the SDK |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) =>
       r.error
-        ? `| ${r.name} | does not bundle as is | | | |`
-        : `| ${r.name} | ${kb(r.min)} | ${kb(r.gz)} | ${kb(r.br)} | ${(r.gz / sdk.gz).toFixed(2)}× |`,
+        ? `| ${r.name} | does not bundle as is | | | | |`
+        : `| ${r.name} | ${kb(r.min)} | ${kb(r.gz)} | ${kb(r.br)} | ${kb(r.firstGz)} | ${(r.firstGz / sdk.firstGz).toFixed(2)}× |`,
     ),
   ].join('\n'),
 );
