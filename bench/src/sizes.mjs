@@ -24,9 +24,10 @@ const entries = [
 
 const rows = [];
 for (const e of entries) {
-  const out = await measureBundle(
-    e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } },
-  ).catch((err) => ({ error: err }));
+  const input = e.file
+    ? { entryPoints: [e.file] }
+    : { stdin: { contents: e.code, resolveDir: bench } };
+  const out = await measureBundle(input).catch((err) => ({ error: err }));
   if ('error' in out) {
     console.log(
       `${e.name}: does not bundle for the browser as is (${out.error.message.split('\n')[0]})`,
@@ -36,10 +37,7 @@ for (const e of entries) {
   }
   const { min, gz, br } = out;
   // what a page loads at first, leaving out what the bundle fetches on demand (import())
-  const first = await measureBundle(
-    e.file ? { entryPoints: [e.file] } : { stdin: { contents: e.code, resolveDir: bench } },
-    { lazy: 'external' },
-  );
+  const first = await measureBundle(input, { lazy: 'external' });
   rows.push({ name: e.name, min, gz, br, firstGz: first.gz });
   console.log(
     `${e.name}: ${kb(min)} minified, ${kb(gz)} gzip, ${kb(br)} brotli; first load ${kb(first.gz)} gzip`,

@@ -35,6 +35,7 @@ import { PeerDirectory } from './rtc/peer-directory.js';
 import type { ConversationRequest, PeerStateChange } from './rtc/peer-directory.js';
 import type { PeerSession, RTCPeerConnectionConstructor } from './rtc/peer-session.js';
 import { Signaling } from './signaling/signaling.js';
+import { lazy } from './internal/lazy.js';
 import { DEFAULT_SYNC_HORIZON, DeviceSync } from './sync/device-sync.js';
 import type { SignalingOptions, SignalingState } from './signaling/signaling.js';
 
@@ -184,7 +185,27 @@ export class P2PClient {
   private certificateReady: Promise<unknown> = Promise.resolve();
   // File transfers, loaded on first use (a file offered or sent): most sessions never need the code.
   private fileManager: FileManager | undefined;
-  private filesReady: Promise<FileManager> | undefined;
+  // The file manager, its module loaded the first time (frames and channels wait for it, in order); a
+  // chunk that failed to load is tried again.
+  private readonly fileManagerLoader = lazy(() =>
+    import('./files/file-manager.js').then(async (m) => {
+      await m.loadHasher();
+      this.fileManager = new m.FileManager(
+        {
+          openPeersOf: (userId) => this.directory.openPeersOf(userId),
+          reach: (userId) => {
+            const unreachable = this.unreachable(userId);
+            if (unreachable) return Promise.reject(unreachable);
+            return this.directory.open(userId, 20_000);
+          },
+          onIncoming: (transfer) => this.emitter.emit('file', transfer as IncomingFile),
+          onError: (err) => this.emitError(err),
+        },
+        this.options.files,
+      );
+      return this.fileManager;
+    }),
+  );
   private readonly conversations = new Map<string, Conversation>();
   private connecting: Promise<SessionInfo> | null = null;
   // Counts disconnect() calls, so a connect() that was waiting when one came gives up.
@@ -379,27 +400,8 @@ export class P2PClient {
     this.emitter.emit('trust', { userId, trust: this.trustOf(userId) });
   }
 
-  // The file manager, its module loaded the first time (frames and channels wait for it, in order).
   private files(): Promise<FileManager> {
-    this.filesReady ??= import('./files/file-manager.js').then(async (m) => {
-      await m.loadHasher();
-      this.fileManager = new m.FileManager(
-        {
-          openPeersOf: (userId) => this.directory.openPeersOf(userId),
-          reach: (userId) => {
-            const unreachable = this.unreachable(userId);
-            if (unreachable) return Promise.reject(unreachable);
-            return this.directory.open(userId, 20_000);
-          },
-          onIncoming: (transfer) => this.emitter.emit('file', transfer as IncomingFile),
-          onError: (err) => this.emitError(err),
-        },
-        this.options.files,
-      );
-      return this.fileManager;
-    });
-    this.filesReady.catch(() => (this.filesReady = undefined)); // a chunk that failed to load is tried again
-    return this.filesReady;
+    return this.fileManagerLoader.get();
   }
 
   // Hands something from a peer to the file manager once it is loaded.

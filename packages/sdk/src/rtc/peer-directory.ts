@@ -208,7 +208,8 @@ export class PeerDirectory {
     }
     await Promise.all(
       sessions
-        // (one being created counts: two calls close together must not open two connections to it)
+        // (one being created counts: creating it again would replace the signals already queued for it,
+        // such as the peer's own offer in glare)
         .filter(
           (s) =>
             !this.creating.has(key(userId, s)) &&

@@ -9,7 +9,7 @@ import type { CertificateStore } from './device-certificate.js';
  */
 export function indexedDbCertificates(name?: string): CertificateStore {
   const store = lazy(() =>
-    import('./device-certificate.js').then((m) => m.indexedDbCertificates(name)),
+    import('./device-certificate.js').then((m) => m.openIndexedDbCertificates(name)),
   ).get;
   return {
     load: async (accountId) => (await store()).load(accountId),

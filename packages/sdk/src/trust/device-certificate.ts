@@ -14,11 +14,8 @@ export interface CertificateStore {
 const DB = 'p2pchat-certificates';
 const STORE = 'certificates';
 
-/**
- * Keeps certificates in IndexedDB (the default in browsers): an RTCCertificate is stored as it is, its
- * private key never readable by the page, and one per account on this device.
- */
-export function indexedDbCertificates(name = DB): CertificateStore {
+/** The IndexedDB certificate store itself, loaded on first use by `indexedDbCertificates` (certificate-store.ts). */
+export function openIndexedDbCertificates(name = DB): CertificateStore {
   const db = () =>
     openDB(name, 1, {
       upgrade(d) {
@@ -56,7 +53,7 @@ export function indexedDbCertificates(name = DB): CertificateStore {
 /** The default: IndexedDB where there is one and the WebRTC implementation makes certificates; else none. */
 export function defaultCertificates(): CertificateStore | null {
   return typeof globalThis.indexedDB === 'object' && globalThis.indexedDB !== null
-    ? indexedDbCertificates()
+    ? openIndexedDbCertificates()
     : null;
 }
 

@@ -142,7 +142,8 @@ type HandleHolder = Socket & { _handle?: { readStop?: () => number } | null };
 function stopReadingHandedOver(httpServer: HttpServer): void {
   httpServer.on('connection', (socket: HandleHolder) => {
     let handle: HandleHolder['_handle'];
-    // Before sticky's listener (which runs first among those added at 'connection' otherwise), and after it.
+    // Sticky's own 'connection' listener was added first, so its 'data' listener is already there: one of
+    // ours goes before it (to keep the handle), one after it (to see whether it was handed over).
     socket.prependListener('data', () => (handle = socket._handle));
     socket.on('data', () => {
       if (handle && socket._handle === null) handle.readStop?.(); // handed over in the listener before
