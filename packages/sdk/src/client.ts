@@ -56,6 +56,13 @@ export interface ClientOptions {
     RTCPeerConnection?: RTCPeerConnectionConstructor;
     /** Merged into every `RTCConfiguration` (e.g. node-datachannel's `bindAddress`). */
     config?: RTCConfiguration & Record<string, unknown>;
+    /**
+     * Keep one connection made ahead of need while online, so that a new conversation does not wait for
+     * one to be made (about 1 ms on each side in Chromium). It gathers nothing and opens no port until
+     * used. Default: on with the browser's WebRTC, off with an `RTCPeerConnection` you pass
+     * (node-datachannel negotiates as soon as a channel exists).
+     */
+    spare?: boolean;
   };
   /**
    * Privacy mode: every connection goes through a TURN relay, so peers only ever see the relay's address,
@@ -303,6 +310,7 @@ export class P2PClient {
             ? this.deviceSync.enabled
             : this.conversations.has(userId),
         syncsOwnSessions: () => this.deviceSync.enabled,
+        keepsSpare: () => options.rtc?.spare ?? options.rtc?.RTCPeerConnection === undefined,
         touchConversation: (userId) => void this.conversation(userId),
         onError: (err) => this.emitError(err),
       },
@@ -569,7 +577,9 @@ export class P2PClient {
         throw iceError instanceof P2PError && iceError.code === 'UNAUTHENTICATED'
           ? iceError
           : new P2PError('CANCELLED', 'disconnect() was called while connecting.', 'signaling');
-      return this.signaling.connect();
+      const session = await this.signaling.connect();
+      this.directory.prepareSpare();
+      return session;
     })();
     this.connecting = attempt;
     const done = () => {

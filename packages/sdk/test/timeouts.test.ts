@@ -230,6 +230,7 @@ describe('reopening a dropped connection', () => {
         onRequests: () => undefined,
         wantsConversation: () => true,
         syncsOwnSessions: () => false,
+        keepsSpare: () => false,
         touchConversation: () => undefined,
         onError: () => undefined,
       },

@@ -7,9 +7,11 @@ import type { Signaling } from '../signaling/signaling.js';
 import type { Frame } from './frames.js';
 import { FRAME_VERSION } from './frames.js';
 import type { IceServerCache } from './ice-servers.js';
-import { DROPPED, PeerSession } from './peer-session.js';
+import { DROPPED, PeerSession, sessionConfig } from './peer-session.js';
 import type { PeerState, RTCPeerConnectionConstructor } from './peer-session.js';
 import { selectedPath } from './relay.js';
+import { SpareConnection } from './spare-connection.js';
+import type { SpareSource } from './spare-connection.js';
 
 /** A change of a peer connection's state. */
 export interface PeerStateChange {
@@ -47,6 +49,8 @@ export interface DirectoryHost {
   wantsConversation(userId: string): boolean;
   /** A conversation with the user, made if needed. */
   touchConversation(userId: string): void;
+  /** Whether a connection is made ahead of need, so the next conversation starts sooner. */
+  keepsSpare(): boolean;
   /** Whether this session connects to the user's own other sessions (own-device sync). */
   syncsOwnSessions(): boolean;
   onError(error: P2PError): void;
@@ -55,6 +59,8 @@ export interface DirectoryHost {
 // Bounds on what strangers can make us hold: offers waiting for the user, and signals per held session.
 const MAX_HELD_SESSIONS = 100;
 const MAX_HELD_SIGNALS = 64;
+// A spare connection taken is replaced this long after, when the connection under way has most likely opened.
+const SPARE_DELAY_MS = 1_000;
 /** How a dropped connection is reopened: backing off from 250 ms to 8 s, eight attempts at most. */
 export const REOPEN = { baseMs: 250, maxMs: 8_000, attempts: 8 } as const;
 
@@ -73,6 +79,7 @@ export class PeerDirectory {
   private readonly requestList = new Map<string, ConversationRequest>();
   // Signals for a session whose connection is being made (fresh ICE servers are being fetched).
   private readonly creating = new Map<string, SignalBody[]>();
+  private readonly spare = new SpareConnection(() => this.spareSource(), SPARE_DELAY_MS);
 
   constructor(
     private readonly host: DirectoryHost,
@@ -303,8 +310,14 @@ export class PeerDirectory {
     this.dropRequest(userId);
   }
 
-  /** Closes every connection (telling the peers) and forgets held requests. */
+  /** Makes a spare connection while the client is idle, where the client keeps one. */
+  prepareSpare(): void {
+    if (this.host.keepsSpare()) this.spare.prepare();
+  }
+
+  /** Closes every connection (telling the peers) and the spare, and forgets held requests. */
   closeAll(): void {
+    this.spare.close();
     for (const peer of [...this.peers]) peer.close('local disconnect', true);
     for (const b of this.reopen.values()) b.reset();
     this.reopen.clear();
@@ -374,19 +387,15 @@ export class PeerDirectory {
     const me = this.host.selfId() ?? '';
     // Politeness must not change when session ids do (a server restart), so user ids decide it.
     const polite = me === userId ? (this.signaling.sessionId ?? '') > sessionId : me > userId;
-    const relayOnly = this.host.relayOnly || this.ice.serverRequiresRelay || relayForStranger;
+    const relayOnly = this.relayOnly() || relayForStranger;
     const peer: PeerSession = new PeerSession(
       userId,
       sessionId,
       polite,
       {
         RTCPeerConnection: RTCPeerConnectionImpl,
-        config: {
-          iceServers,
-          // this device's stable certificate for the account, so the peer sees the same fingerprint
-          ...this.host.certificateConfig(),
-          ...this.host.rtcConfig,
-        },
+        config: this.connectionConfig(iceServers),
+        connect: (RTC, config) => this.spare.take(RTC, config),
         relayOnly,
         localSessionId: () => this.signaling.sessionId ?? '',
         // Candidates go without asking for an acknowledgement: a lost one is not fatal, and skipping the
@@ -407,6 +416,26 @@ export class PeerDirectory {
     );
     this.peers.add(peer);
     for (const body of queued) void peer.handleSignal(body);
+  }
+
+  private relayOnly(): boolean {
+    return this.host.relayOnly || this.ice.serverRequiresRelay;
+  }
+
+  private connectionConfig(iceServers: RTCIceServer[]): RTCConfiguration & Record<string, unknown> {
+    return {
+      iceServers,
+      // this device's stable certificate for the account, so the peer sees the same fingerprint
+      ...this.host.certificateConfig(),
+      ...this.host.rtcConfig,
+    };
+  }
+
+  // What a spare connection is made with: what the next connection would get (the ICE servers known now).
+  private spareSource(): SpareSource | undefined {
+    const RTC = this.host.RTCPeerConnection();
+    if (!RTC || !this.host.selfId() || !this.host.keepsSpare()) return undefined;
+    return { RTC, config: sessionConfig(this.connectionConfig(this.ice.known), this.relayOnly()) };
   }
 
   private onPeerState(peer: PeerSession, state: PeerState): void {

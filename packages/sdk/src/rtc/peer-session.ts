@@ -7,6 +7,8 @@ import type { Frame } from './frames.js';
 import { FRAME_VERSION, encodeFrame, parseFrame } from './frames.js';
 import { isRelayCandidate, relayOnlySdp, selectedPath } from './relay.js';
 import { splitCandidates } from './sdp.js';
+import { makeConnection } from './spare-connection.js';
+import type { MadeConnection } from './spare-connection.js';
 
 /** The `RTCPeerConnection` constructor the client uses: the browser's, or node-datachannel's polyfill. */
 export type RTCPeerConnectionConstructor = new (config?: RTCConfiguration) => RTCPeerConnection;
@@ -48,6 +50,8 @@ export interface PeerSessionDeps {
   RTCPeerConnection: RTCPeerConnectionConstructor;
   /** Configuration for the connection: ICE servers and any implementation-specific extras. */
   config: RTCConfiguration;
+  /** Makes the connection and its chat channel (default: anew; the directory may hand over a spare). */
+  connect?: (RTC: RTCPeerConnectionConstructor, config: RTCConfiguration) => MadeConnection;
   /** Only relay candidates are sent and accepted, and the selected path is checked to be relayed. */
   relayOnly: boolean;
   /** This side's current signaling session id (it changes when signaling reconnects). */
@@ -60,6 +64,11 @@ export interface PeerSessionDeps {
   onState: (session: PeerSession, state: PeerState) => void;
   /** A problem worth telling the application about (a peer breaking the protocol, a failed connection). */
   onError: (session: PeerSession, error: P2PError) => void;
+}
+
+/** The configuration a session's connection is made with: relay-only adds the transport policy. */
+export function sessionConfig<C extends RTCConfiguration>(config: C, relayOnly: boolean): C {
+  return relayOnly ? { ...config, iceTransportPolicy: 'relay' } : config;
 }
 
 /** Timings of a peer session, ms. */
@@ -127,10 +136,11 @@ export class PeerSession {
     /** Whether this side starts: it makes the first offer without waiting for `negotiationneeded`. */
     initiator = false,
   ) {
-    const config: RTCConfiguration = deps.relayOnly
-      ? { ...deps.config, iceTransportPolicy: 'relay' }
-      : deps.config;
-    this.pc = new deps.RTCPeerConnection(config);
+    const config = sessionConfig(deps.config, deps.relayOnly);
+    ({ pc: this.pc, channel: this.channel } = (deps.connect ?? makeConnection)(
+      deps.RTCPeerConnection,
+      config,
+    ));
     this.pc.onnegotiationneeded = () => void this.makeOffer();
     this.pc.onicecandidate = (e) => this.onLocalCandidate(e.candidate);
     this.pc.onicegatheringstatechange = () => {
@@ -143,8 +153,6 @@ export class PeerSession {
     };
     this.pc.onconnectionstatechange = () => this.onPathState(this.pc.connectionState);
     this.pc.oniceconnectionstatechange = () => this.onPathState(this.pc.iceConnectionState);
-    // A negotiated channel: both sides create it with the same id, so there is no `datachannel` race.
-    this.channel = this.pc.createDataChannel('p2pchat', { negotiated: true, id: 0, ordered: true });
     this.channel.onopen = () => this.onOpen();
     this.channel.onclose = () => this.close('channel closed');
     this.channel.onmessage = (e: MessageEvent) => this.receive(e.data);
@@ -153,8 +161,9 @@ export class PeerSession {
       if (this.state === 'closed') e.channel.close();
       else this.deps.onChannel(this, e.channel);
     };
-    // node-datachannel 0.33 never fires `negotiationneeded`, so the side that starts offers by itself; in
-    // browsers the event comes too, and is ignored while this offer is under way.
+    // node-datachannel 0.33 never fires `negotiationneeded`, and a spare connection's came before anyone
+    // listened, so the side that starts offers by itself; in browsers the event may come too, and is ignored
+    // while this offer is under way.
     if (initiator) void this.makeOffer();
     this.armOpenTimer();
   }
