@@ -173,6 +173,18 @@ describe('presence', () => {
       `[presence] 100 arrivals reached each client in ${Math.min(...batches)}–${Math.max(...batches)} batches`,
     );
     expect(Math.max(...batches)).toBeLessThan(100);
+    // Nothing twice: a newcomer's snapshot already holds the changes of its batch, which skips it, so each
+    // arrival reaches each client once (in its snapshot or in one batch), however they fell into batches.
+    const twice = clients.flatMap((c) => {
+      const heard = [
+        ...ids(c.received<PresenceSnapshot>('presence:snapshot')[0] ?? { users: [] }),
+        ...c
+          .received<PresenceChanges>('presence:changes')
+          .flatMap((ch) => ch.users.map((e) => e.user.id)),
+      ].filter((id) => everyone.has(id));
+      return heard.filter((id, i) => heard.indexOf(id) !== i);
+    });
+    expect(twice).toEqual([]);
     for (const c of clients) c.close();
   });
 

@@ -9,7 +9,7 @@ export const PRESENCE_INTERVAL = { minMs: 50, maxMs: 1000, socketsPerMs: 10 } as
  * Presence, batched and coalesced. Changes (a user online, offline, with another session, with a new
  * profile) are collected, and at most once per interval one `presence:changes` goes to everyone, holding each
  * changed user once, as they are at that moment. New sessions get their `presence:snapshot` in the same
- * flush, before it, encoded once for all of them. A quiet server sends at once; a busy one (a reconnect storm
+ * flush instead, encoded once for all of them. A quiet server sends at once; a busy one (a reconnect storm
  * after a restart) sends one batch per interval, the interval growing with the number of connections
  * (one ms per ten sockets, from 50 ms to 1 s), so the work grows with the connections, not their square.
  */
@@ -42,10 +42,10 @@ export class PresenceFeed {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.last = Date.now();
-    if (this.awaitingSnapshot.size > 0) {
-      const to = [...this.awaitingSnapshot];
+    const newcomers = [...this.awaitingSnapshot];
+    if (newcomers.length > 0) {
       this.awaitingSnapshot.clear();
-      this.io.local.to(to).emit('presence:snapshot', this.roster.snapshot());
+      this.io.local.to(newcomers).emit('presence:snapshot', this.roster.snapshot());
     }
     if (this.dirty.size === 0) return;
     const changes: PresenceChanges = { users: [], offline: [] };
@@ -55,8 +55,11 @@ export class PresenceFeed {
       else changes.offline.push(id);
     }
     this.dirty.clear();
-    // Every node tells its own clients (`local`): a change is never sent twice over the adapter.
-    this.io.local.emit('presence:changes', changes);
+    // Every node tells its own clients (`local`): a change is never sent twice over the adapter. The
+    // newcomers' snapshot, made just now, holds these changes already: in a reconnect storm, where each
+    // batch is mostly newcomers, sending it to them too would add a tenth to what each client receives.
+    const everyone = this.io.local;
+    (newcomers.length > 0 ? everyone.except(newcomers) : everyone).emit('presence:changes', changes);
   }
 
   /** Stops the timer (the server is closing). */
