@@ -8,9 +8,26 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 const isId = (v: unknown): v is string => isText(v, MAX_ID_LENGTH) && v.length >= 1;
-// An optional, nullable field: absent, null, or passing `check`.
-const optional = (v: unknown, check: (x: unknown) => boolean) =>
-  v === undefined || v === null || check(v);
+// Optional, nullable fields: absent, null, or of their kind. (Checked without closures: this runs for
+// every signal, and each closure would be one more object for the garbage collector.)
+const optionalText = (v: unknown, max: number) => v === undefined || v === null || isText(v, max);
+const optionalIndex = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 1024);
+
+// The request, built in one object of one of two shapes (with or without a session named).
+function request(to: string, toSession: string | undefined, type: string, data?: unknown) {
+  const r =
+    toSession === undefined
+      ? data === undefined
+        ? { to, type }
+        : { to, type, data }
+      : data === undefined
+        ? { to, toSession, type }
+        : { to, toSession, type, data };
+  return r as SignalRequest;
+}
 
 /**
  * Checks a client's `signal` payload and answers it rebuilt from its known fields (as
@@ -20,26 +37,17 @@ export function parseSignalRequest(payload: unknown): SignalRequest | null {
   if (!isObject(payload)) return null;
   const { to, toSession, type, data } = payload;
   if (!isId(to) || (toSession !== undefined && !isId(toSession))) return null;
-  const target: { to: string; toSession?: string } = { to };
-  if (toSession !== undefined) target.toSession = toSession as string;
   switch (type) {
     case 'offer':
     case 'answer':
       if (!isObject(data) || !isText(data.sdp, MAX_SDP_LENGTH)) return null;
-      return { ...target, type, data: { sdp: data.sdp } };
+      return request(to, toSession, type, { sdp: data.sdp });
     case 'candidate': {
-      if (data === null) return { ...target, type, data: null };
+      if (data === null) return request(to, toSession, type, null);
       if (!isObject(data) || !isText(data.candidate, MAX_CANDIDATE_LENGTH)) return null;
       const { sdpMid, sdpMLineIndex, usernameFragment } = data;
-      if (!optional(sdpMid, (x) => isText(x, MAX_ID_LENGTH))) return null;
-      if (
-        !optional(
-          sdpMLineIndex,
-          (x) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1024,
-        )
-      )
-        return null;
-      if (!optional(usernameFragment, (x) => isText(x, 256))) return null;
+      if (!optionalText(sdpMid, MAX_ID_LENGTH) || !optionalIndex(sdpMLineIndex)) return null;
+      if (!optionalText(usernameFragment, 256)) return null;
       const candidate: Extract<SignalRequest, { type: 'candidate' }>['data'] = {
         candidate: data.candidate,
       };
@@ -48,13 +56,13 @@ export function parseSignalRequest(payload: unknown): SignalRequest | null {
         candidate.sdpMLineIndex = sdpMLineIndex as number | null;
       if (candidate && usernameFragment !== undefined)
         candidate.usernameFragment = usernameFragment as string | null;
-      return { ...target, type, data: candidate };
+      return request(to, toSession, type, candidate);
     }
     case 'bye':
     case 'hold':
     case 'decline':
       if (data !== undefined && !isObject(data)) return null;
-      return data === undefined ? { ...target, type } : { ...target, type, data: {} };
+      return request(to, toSession, type, data === undefined ? undefined : {});
     default:
       return null;
   }

@@ -1,6 +1,8 @@
 import type { PresenceEntry, PresenceSnapshot, PublicUser } from '@p2pchat/sdk/protocol';
 import { PresenceRoster } from './presence-roster.js';
 
+const NO_SESSIONS: readonly string[] = Object.freeze([]);
+
 /** What another node last told us: its users, each with the sessions they have open there. */
 interface NodePart {
   version: number;
@@ -93,6 +95,7 @@ export class ClusterRoster {
   /** How many sessions the user has open on all nodes. */
   sessionCount(userId: string): number {
     let n = this.local.sessionCount(userId);
+    if (this.nodes.size === 0) return n; // one node: no iterator to make for every signal
     for (const part of this.nodes.values()) n += part.users.get(userId)?.sessions.length ?? 0;
     return n;
   }
@@ -107,7 +110,8 @@ export class ClusterRoster {
   }
 
   /** The user's sessions on other nodes. */
-  remoteSessionsOf(userId: string): string[] {
+  remoteSessionsOf(userId: string): readonly string[] {
+    if (this.nodes.size === 0) return NO_SESSIONS;
     const out: string[] = [];
     for (const part of this.nodes.values()) out.push(...(part.users.get(userId)?.sessions ?? []));
     return out;

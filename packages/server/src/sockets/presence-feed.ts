@@ -59,7 +59,10 @@ export class PresenceFeed {
     // newcomers' snapshot, made just now, holds these changes already: in a reconnect storm, where each
     // batch is mostly newcomers, sending it to them too would add a tenth to what each client receives.
     const everyone = this.io.local;
-    (newcomers.length > 0 ? everyone.except(newcomers) : everyone).emit('presence:changes', changes);
+    (newcomers.length > 0 ? everyone.except(newcomers) : everyone).emit(
+      'presence:changes',
+      changes,
+    );
   }
 
   /** Stops the timer (the server is closing). */
