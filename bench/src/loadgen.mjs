@@ -95,8 +95,65 @@ const adapters = {
   },
 };
 
-// A Socket.IO client of the signal protocol (ours, and the bare Socket.IO relay that mimics it).
-async function socketIoClient(id, auth, onSignal) {
+// A Socket.IO client of the signal protocol (ours, and the bare Socket.IO relay that mimics it). By default
+// a lean one over `ws`, as the PeerJS and ws baselines use: it speaks Socket.IO's wire protocol itself
+// (engine.io 4, Socket.IO 5) and decodes only the signals, so the load generator spends on each relay's
+// clients about the same, and what differs is the server. SIO_CLIENT=socket.io-client uses the official
+// client instead (every frame decoded, presence included; its p99 holds that client's pauses too).
+const signalOf = (to, kind, text) =>
+  kind === 'offer'
+    ? { to, type: 'offer', data: { sdp: text } }
+    : { to, type: 'candidate', data: { candidate: text, sdpMid: '0', sdpMLineIndex: 0 } };
+const socketIoClient = process.env.SIO_CLIENT === 'socket.io-client' ? officialClient : leanClient;
+
+async function leanClient(id, auth, onSignal) {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`, {
+    perMessageDeflate: false,
+  });
+  await new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      socket.terminate();
+      reject(new Error('no session within 20 s'));
+    }, 20_000);
+    socket.on('message', (buf) => {
+      const type = buf[0];
+      if (type === 0x32 /* 2: ping */) return socket.send('3');
+      if (type === 0x30 /* 0: open */) return socket.send(`40${JSON.stringify(auth)}`);
+      if (type !== 0x34 /* 4: a Socket.IO packet */) return;
+      const kind = buf[1];
+      if (kind === 0x34 /* 44: connect error */) {
+        clearTimeout(t);
+        reject(new Error(buf.toString()));
+        return;
+      }
+      if (kind !== 0x32 /* 42: an event */) return;
+      const head = buf.toString('latin1', 2, 12);
+      if (head === '["signal",') {
+        const s = JSON.parse(buf.toString('utf8', 2))[1];
+        onSignal(s.type === 'offer' ? s.data.sdp : s.data.candidate);
+      } else if (head === '["session"') {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    socket.once('error', (err) => {
+      clearTimeout(t);
+      reject(err);
+    });
+  });
+  socket.on('close', () => (dropped += 1));
+  return {
+    id,
+    send: (to, kind, text) =>
+      socket.send(`42${JSON.stringify(['signal', signalOf(to, kind, text)])}`),
+    close: () => {
+      socket.removeAllListeners('close');
+      socket.close();
+    },
+  };
+}
+
+async function officialClient(id, auth, onSignal) {
   const socket = io(`http://127.0.0.1:${port}`, {
     auth,
     transports: ['websocket'],
@@ -122,13 +179,7 @@ async function socketIoClient(id, auth, onSignal) {
   socket.on('disconnect', () => (dropped += 1));
   return {
     id,
-    send: (to, kind, text) =>
-      socket.emit(
-        'signal',
-        kind === 'offer'
-          ? { to, type: 'offer', data: { sdp: text } }
-          : { to, type: 'candidate', data: { candidate: text, sdpMid: '0', sdpMLineIndex: 0 } },
-      ),
+    send: (to, kind, text) => socket.emit('signal', signalOf(to, kind, text)),
     close: () => socket.disconnect(),
   };
 }
