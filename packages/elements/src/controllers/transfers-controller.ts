@@ -1,7 +1,7 @@
 import type { FileTransfer, IncomingFile, P2PClient } from '@p2pchat/sdk';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { TransferActions, TransferView } from '../components/chat/transfers.js';
-import { decodesAsPicture, formatBytes } from '../components/chat/transfers.js';
+import { decodesAsPicture, formatBytes } from '../internal/files.js';
 import type { Strings } from '../i18n.js';
 import { errorText, format } from '../i18n.js';
 

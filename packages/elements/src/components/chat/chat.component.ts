@@ -39,9 +39,9 @@ import type {
   UiMessage,
 } from '../message-list/message-list.component.js';
 import { chatStyles } from './chat.styles.js';
-import { transferList } from './transfers.js';
+import { LazyView } from '../../controllers/lazy-view.js';
+// In the first load, always: a key-change warning must show even if nothing more can be fetched.
 import { keyChangedWarning, safetyPanel } from './safety.js';
-import { connectionPanel } from './connection.js';
 
 interface ConversationView {
   messages: UiMessage[];
@@ -175,6 +175,9 @@ export class P2PChatElement extends LitElement {
 
   private readonly clients = new ClientController(this, (client) => this.subscribe(client));
   private readonly connectionInfo = new ConnectionController(this);
+  // Views that load on first use (files, the connection panel), kept out of the element's first load.
+  private readonly transferViews = new LazyView(this, () => import('./transfers.js'));
+  private readonly connectionViews = new LazyView(this, () => import('./connection.js'));
   private readonly files = new TransfersController(this, {
     strings: () => this.t,
     locale: () => this.i18n.tag,
@@ -540,7 +543,13 @@ export class P2PChatElement extends LitElement {
           ? safetyPanel(this.safety, this.trustOf(id), name, t, this.safetyActions(id))
           : nothing
       }
-      ${this.connectionInfo.peerId === id ? connectionPanel(this.connectionInfo.view, name, t, this.i18n.tag) : nothing}
+      ${
+        this.connectionInfo.peerId === id
+          ? (this.connectionViews
+              .get()
+              ?.connectionPanel(this.connectionInfo.view, name, t, this.i18n.tag) ?? nothing)
+          : nothing
+      }
       <p class="path" part="path" role="status">${this.pathText(id, name)}</p>
       <p2p-message-list
         part="messages"
@@ -569,7 +578,13 @@ export class P2PChatElement extends LitElement {
         @p2p-load-older=${() => void this.loadOlder(id)}
         .locale=${this.i18n.tag}
       ></p2p-message-list>
-      ${transferList(this.files.of(id), t, this.files, this.i18n.tag)}
+      ${
+        this.files.of(id).length > 0
+          ? (this.transferViews
+              .get()
+              ?.transferList(this.files.of(id), t, this.files, this.i18n.tag) ?? nothing)
+          : nothing
+      }
       ${
         this.trustOf(id) === 'changed' && !this.sentAnyway.has(id)
           ? keyChangedWarning(name, t, this.safetyActions(id))

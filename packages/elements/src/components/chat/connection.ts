@@ -3,7 +3,7 @@ import { html, nothing } from 'lit';
 import type { ConnectionView } from '../../controllers/connection-controller.js';
 import type { Strings } from '../../i18n.js';
 import { format } from '../../i18n.js';
-import { formatBytes } from './transfers.js';
+import { formatBytes } from '../../internal/files.js';
 
 const KIND: Record<CandidateType, keyof Strings> = {
   host: 'candidateHost',
