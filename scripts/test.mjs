@@ -31,6 +31,8 @@ if (built) {
   });
   // The packages as users install them: packed, installed with npm in a fresh project, used there.
   await vitestSuite('install', ['--config', 'e2e/vitest.install.config.ts'], 12 * MINUTE);
+  // The suite runner's own test, alone: it times a fixture suite against its budget.
+  await vitestSuite('runner', ['--config', 'e2e/vitest.runner.config.ts'], 3 * MINUTE);
   await countedSuite('browser-sdk', 'pnpm', wtr('@p2pchat/sdk'), 6 * MINUTE);
   await countedSuite('browser-elements', 'pnpm', wtr('@p2pchat/elements'), 6 * MINUTE);
   const storybook = [
