@@ -434,7 +434,7 @@ export class PeerDirectory {
   // What a spare connection is made with: what the next connection would get (the ICE servers known now).
   private spareSource(): SpareSource | undefined {
     const RTC = this.host.RTCPeerConnection();
-    if (!RTC || !this.host.selfId() || !this.host.keepsSpare()) return undefined;
+    if (!RTC || !this.host.selfId()) return undefined; // (only asked for where the host keeps a spare)
     return { RTC, config: sessionConfig(this.connectionConfig(this.ice.known), this.relayOnly()) };
   }
 
