@@ -35,6 +35,7 @@ if (built) {
   await vitestSuite('runner', ['--config', 'e2e/vitest.runner.config.ts'], 3 * MINUTE);
   await countedSuite('browser-sdk', 'pnpm', wtr('@p2pchat/sdk'), 6 * MINUTE);
   await countedSuite('browser-elements', 'pnpm', wtr('@p2pchat/elements'), 6 * MINUTE);
+  await countedSuite('browser-react', 'pnpm', wtr('@p2pchat/react'), 4 * MINUTE);
   const storybook = [
     '--filter',
     '@p2pchat/elements',

@@ -15,7 +15,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.mjs';
  * /p2pchat-server/restart restarts it on the same port and store), serves each `bundles` entry bundled with
  * its dependencies (GET /<name>.js), and axe-core (GET /axe.js).
  */
-export function p2pchatServer(bundles) {
+export function p2pchatServer(bundles, define = {}) {
   let server;
   const built = new Map();
   const require = createRequire(import.meta.url);
@@ -31,6 +31,7 @@ export function p2pchatServer(bundles) {
           target: 'es2022',
           sourcemap: 'inline',
           conditions: ['@p2pchat/source'],
+          define,
           write: false,
         });
         built.set(`/${name}.js`, out.outputFiles[0].text);
@@ -79,15 +80,18 @@ export function countingReporter(file) {
   };
 }
 
-/** A package's web-test-runner config: its test files, and the sources to bundle and serve by name. */
-export function wtrConfig({ files, bundles }) {
+/**
+ * A package's web-test-runner config: its test files, the sources to bundle and serve by name, and what the
+ * bundler replaces in them (`define`, as an app's bundler sets `process.env.NODE_ENV` for React).
+ */
+export function wtrConfig({ files, bundles, define }) {
   return {
     files,
     nodeResolve: true,
     // a11ySnapshot: Chromium's accessibility tree (names and descriptions as a screen reader gets them)
     plugins: [
       esbuildPlugin({ ts: true, target: 'es2022' }),
-      p2pchatServer(bundles),
+      p2pchatServer(bundles, define),
       a11ySnapshotPlugin(),
     ],
     browsers: [

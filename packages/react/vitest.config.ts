@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     name: 'react',
     include: ['test/**/*.test.ts'],
+    // test/browser runs in Chromium under web-test-runner
+    exclude: ['test/browser/**', '**/node_modules/**'],
     // Node, no DOM: what a server that renders React (Next.js, Remix, Vite SSR) has.
     environment: 'node',
     pool: 'forks',

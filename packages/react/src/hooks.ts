@@ -1,4 +1,4 @@
-import { createClient } from '@p2pchat/sdk';
+import { createClient, P2PError } from '@p2pchat/sdk';
 import type {
   ClientOptions,
   ConversationState,
@@ -142,7 +142,11 @@ export interface ConversationView {
   typing: boolean;
   /** Whether older messages than those shown are stored. */
   hasOlder: boolean;
-  /** Sends a message (see `Conversation.send`); rejects without a client. */
+  /**
+   * Sends a message (see `Conversation.send`) and shows it at once. Rejects with a `P2PError`:
+   * `NOT_LOGGED_IN` without a client (or before login), `INVALID_PAYLOAD` without a peer, or what
+   * `Conversation.send` rejects with.
+   */
   send(body: string): Promise<SentMessage>;
   /** Says that you are typing, or stopped. */
   setTyping(on: boolean): void;
@@ -225,7 +229,10 @@ export function useConversation(
 
   const send = useCallback(
     async (body: string) => {
-      if (!c || !peerId) throw new Error('useConversation: no client or no peer to send to');
+      if (!c)
+        throw new P2PError('NOT_LOGGED_IN', 'useConversation: no client to send with.', 'auth');
+      if (!peerId)
+        throw new P2PError('INVALID_PAYLOAD', 'useConversation: no peer to send to.', 'peer');
       const sent = await c.conversation(peerId).send(body);
       await reloadNow.current(); // what was stored shows at once, before any event about it
       return sent;
