@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startBot } from '../examples/node-bot/bot.mjs';
-import { launchChromium, observedServer, person, sendIn, viteSite } from './harness.js';
+import { appWithBot, person, sendIn } from './harness.js';
 
 // The custom elements in Vue and Svelte apps, each built with Vite: properties (the client object),
 // attributes that follow the app's state (the language), and the elements' DOM events in each
@@ -10,21 +9,11 @@ describe.each([
   ['Svelte', 'svelte-app'],
 ])('the elements in a %s app (examples/%s)', (framework, dir) => {
   it('registers through <p2p-login>, follows the language, and chats with the bot in <p2p-chat>', async () => {
-    const site = await viteSite(new URL(`../examples/${dir}/`, import.meta.url).pathname);
-    const chat = await observedServer({ CORS_ORIGINS: site.url });
-    const botAccount = person(`${dir.slice(0, 3)}bot`);
-    const bot = await startBot({ server: chat.url, ...botAccount, bindAddress: '127.0.0.1' });
-    const browser = await launchChromium();
+    const { page, botAccount, problems, close } = await appWithBot(
+      new URL(`../examples/${dir}/`, import.meta.url).pathname,
+      dir.slice(0, 3),
+    );
     try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (e) => problems.push(e.message));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-          problems.push(m.text());
-      });
-      await page.goto(`${site.url}/?server=${encodeURIComponent(chat.url)}`);
-
       // the client went in as a property, the mode as an attribute; the event came back to the app
       const me = person(dir.slice(0, 3));
       await page.locator('p2p-login input[name="username"]').fill(me.username);
@@ -55,10 +44,7 @@ describe.each([
       expect(await page.locator('#me').count()).toBe(0);
       expect(problems).toEqual([]);
     } finally {
-      await browser.close();
-      bot.stop();
-      await chat.stop();
-      site.close();
+      await close();
     }
   });
 });

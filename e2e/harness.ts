@@ -18,6 +18,9 @@ import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
 import type { RunningServer } from '@p2pchat/server';
 import { startTestServer } from '../test-support/server.mjs';
+import { createClient } from '@p2pchat/sdk';
+import type { P2PClient } from '@p2pchat/sdk';
+import { startBot } from '../examples/node-bot/bot.mjs';
 
 /** The real server, in this process, with everything it logs and every packet it receives kept. */
 export interface Observed {
@@ -152,4 +155,62 @@ export async function viteSite(
       rmSync(out, { recursive: true, force: true });
     },
   };
+}
+
+/** What {@link appWithBot} sets up; `close()` ends all of it. */
+export interface AppWithBot {
+  page: Page;
+  /** The Node bot's account: it answers every message with "echo: " and the message. */
+  botAccount: { username: string; email: string; password: string };
+  /** Every error the page threw or logged (resources that failed to load aside). */
+  problems: string[];
+  /** An online client of its own, to see others' sessions as the server announces them. */
+  watcher: P2PClient;
+  /** How many sessions the user named `username` has open. */
+  sessions(username: string): number;
+  close(): Promise<void>;
+}
+
+/**
+ * An app in `root` built by Vite, a server that allows its origin, the Node bot online on it, a watcher,
+ * and a Chromium page opened on the app with `?server=` the server's URL.
+ */
+export async function appWithBot(
+  root: string,
+  prefix: string,
+  config: InlineConfig = {},
+): Promise<AppWithBot> {
+  const undo: (() => unknown)[] = [];
+  const close = async () => {
+    for (const f of undo.splice(0).reverse()) await f();
+  };
+  try {
+    const site = await viteSite(root, config);
+    undo.push(() => site.close());
+    const chat = await observedServer({ CORS_ORIGINS: site.url });
+    undo.push(() => chat.stop());
+    const botAccount = person(`${prefix}bot`);
+    const bot = await startBot({ server: chat.url, ...botAccount, bindAddress: '127.0.0.1' });
+    undo.push(() => bot.stop());
+    const watcher = createClient({ server: chat.url });
+    undo.push(() => watcher.disconnect());
+    await watcher.register(person(`${prefix}watch`));
+    await watcher.connect();
+    const browser = await launchChromium();
+    undo.push(() => browser.close());
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
+        problems.push(m.text());
+    });
+    await page.goto(`${site.url}/?server=${encodeURIComponent(chat.url)}`);
+    const sessions = (username: string) =>
+      watcher.users.find((u) => u.username === username)?.sessions.length ?? 0;
+    return { page, botAccount, problems, watcher, sessions, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

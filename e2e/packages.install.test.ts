@@ -2,80 +2,37 @@
 // into a fresh project outside the workspace (third-party dependencies from the registry), then used there:
 // every entry imported, a program type-checked against the published types, the server started from its bin
 // and its demo page opened in Chromium. Slow (npm install, better-sqlite3 may compile): its own suite.
-import { execFile, spawn } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, person, registerIn } from './harness.js';
+import { installedApp, pack, publishable, run } from './packed.js';
 
-const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const fixture = new URL('./fixtures/installed-app/', import.meta.url).pathname;
 
-// Every package that is published: a workspace package not marked private.
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => ({
-    dir: join(root, 'packages', dir),
-    manifest: join(root, 'packages', dir, 'package.json'),
-  }))
-  .filter((p) => existsSync(p.manifest))
-  .map((p) => ({
-    ...p,
-    json: JSON.parse(readFileSync(p.manifest, 'utf8')) as { name: string; private?: boolean },
-  }))
-  .filter((p) => !p.json.private);
-
 let work: string;
 let app: string;
-const tarballs = new Map<string, string>();
-const npm = (args: string[], cwd: string, timeout = 300_000) =>
-  run('npm', args, {
-    cwd,
-    timeout,
-    env: { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' },
-  });
+let tarballs = new Map<string, string>();
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'p2pchat-install-'));
-  const packs = join(work, 'packs');
-  for (const p of packages) {
-    const { stdout } = await run('pnpm', ['pack', '--pack-destination', packs], { cwd: p.dir });
-    tarballs.set(p.json.name, stdout.trim().split('\n').at(-1) ?? '');
-  }
-  app = join(work, 'app');
-  cpSync(fixture, app, { recursive: true });
-  const deps = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
-  writeFileSync(
-    join(app, 'package.json'),
-    JSON.stringify({
-      name: 'installed-app',
-      private: true,
-      type: 'module',
-      dependencies: deps,
-      devDependencies: {
-        typescript: '6.0.3',
-        '@types/node': '20.19.43',
-        // for @p2pchat/react, whose peer is React
-        react: '19.3.1',
-        'react-dom': '19.3.1',
-        '@types/react': '19.3.1',
-      },
-      // our packages depend on each other at the version being published: take the packed ones
-      overrides: Object.fromEntries([...tarballs.keys()].map((name) => [name, `$${name}`])),
-    }),
+  tarballs = await pack(
+    publishable.map((p) => p.name),
+    join(work, 'packs'),
   );
-  await npm(['install', '--no-package-lock'], app, 600_000);
+  app = join(work, 'app');
+  await installedApp(fixture, app, tarballs, {
+    typescript: '6.0.3',
+    '@types/node': '20.19.43',
+    // for @p2pchat/react, whose peer is React
+    react: '19.3.1',
+    'react-dom': '19.3.1',
+    '@types/react': '19.3.1',
+  });
 }, 660_000);
 
 afterAll(() => {

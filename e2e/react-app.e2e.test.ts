@@ -1,33 +1,21 @@
-import { createClient } from '@p2pchat/sdk';
 import { describe, expect, it } from 'vitest';
-import { startBot } from '../examples/node-bot/bot.mjs';
-import { launchChromium, observedServer, person, viteSite } from './harness.js';
+import { appWithBot, person } from './harness.js';
 
 // examples/react-app: @p2pchat/react's hooks and components in a Vite app, in a development build so that
 // Strict Mode runs every effect twice.
 describe('the React app on @p2pchat/react (examples/react-app)', () => {
   it('registers through <P2PLogin>, chats with the bot through the hooks, shows <P2PChat>, one session throughout', async () => {
-    const site = await viteSite(new URL('../examples/react-app/', import.meta.url).pathname, {
+    const {
+      page,
+      botAccount,
+      problems,
+      sessions: sessionsOf,
+      close,
+    } = await appWithBot(new URL('../examples/react-app/', import.meta.url).pathname, 'react', {
       mode: 'development',
       define: { 'process.env.NODE_ENV': '"development"' },
     });
-    const chat = await observedServer({ CORS_ORIGINS: site.url });
-    const botAccount = person('reactbot');
-    const bot = await startBot({ server: chat.url, ...botAccount, bindAddress: '127.0.0.1' });
-    const watcher = createClient({ server: chat.url });
-    const browser = await launchChromium();
     try {
-      await watcher.register(person('watch'));
-      await watcher.connect();
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-          problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(e.message));
-      await page.goto(`${site.url}/?server=${encodeURIComponent(chat.url)}`);
-
       // <P2PLogin mode="register">: the element as a React component
       const me = person('reactuser');
       await page.locator('p2p-login input[name="username"]').fill(me.username);
@@ -38,8 +26,7 @@ describe('the React app on @p2pchat/react (examples/react-app)', () => {
       await page.locator('#connection', { hasText: 'connected' }).waitFor();
 
       // Strict Mode made and dropped a client once: one session is left, and stays one
-      const sessions = () =>
-        watcher.users.find((u) => u.username === me.username)?.sessions.length ?? 0;
+      const sessions = () => sessionsOf(me.username);
       await expect.poll(sessions, { timeout: 10_000 }).toBe(1);
       await new Promise((r) => setTimeout(r, 1_500));
       expect(sessions()).toBe(1);
@@ -73,11 +60,7 @@ describe('the React app on @p2pchat/react (examples/react-app)', () => {
       await expect.poll(sessions, { timeout: 10_000 }).toBe(0);
       expect(problems).toEqual([]);
     } finally {
-      watcher.disconnect();
-      await browser.close();
-      bot.stop();
-      await chat.stop();
-      site.close();
+      await close();
     }
   });
 });

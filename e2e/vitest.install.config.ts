@@ -8,6 +8,8 @@ export default defineConfig({
     include: ['e2e/**/*.install.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // each file runs npm install (and may compile better-sqlite3): one at a time on two cores
+    fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 660_000,
   },
