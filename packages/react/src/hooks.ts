@@ -2,9 +2,12 @@ import { createClient, P2PError } from '@p2pchat/sdk';
 import type {
   ClientOptions,
   ConversationState,
+  FileSource,
+  FileTransfer,
   OnlineUser,
   P2PClient,
   PrivateUser,
+  SendFileOptions,
   SentMessage,
   SignalingState,
   StoredMessage,
@@ -16,6 +19,7 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useReducer,
   useRef,
   useState,
 } from 'react';
@@ -247,4 +251,87 @@ export function useConversation(
   );
   const loadOlder = useCallback((more = PAGE) => setLimit((n) => n + more), []);
   return { messages, state, typing, hasOlder, send, setTyping, loadOlder };
+}
+
+/** What {@link useTransfers} answers. */
+export interface TransfersView {
+  /**
+   * The files going to or coming from the peer since the component mounted (and those still under way
+   * from before), oldest first: offers to `accept()` or `decline()`, each with its `state` and
+   * `progress` kept current, finished ones (their `done` holds the file) included.
+   */
+  transfers: FileTransfer[];
+  /**
+   * Offers a file to the peer (see `Conversation.sendFile`); it shows in `transfers` at once. Rejects
+   * with a `P2PError`: `NOT_LOGGED_IN` without a client, `INVALID_PAYLOAD` without a peer, or what
+   * `sendFile` rejects with (`FILE_TOO_LARGE`, …).
+   */
+  sendFile(source: FileSource, options?: SendFileOptions): Promise<FileTransfer>;
+}
+
+// Finished transfers kept per peer, beyond which the oldest finished ones go.
+const KEPT_FINISHED = 50;
+
+/**
+ * The file transfers with one peer, in both directions, kept current: offers made to you, files you
+ * send with `sendFile`, their states and progress.
+ * @example
+ * ```tsx
+ * const { transfers, sendFile } = useTransfers(peerId);
+ * <input type="file" onChange={(e) => e.target.files?.[0] && void sendFile(e.target.files[0])} />
+ * ```
+ */
+export function useTransfers(
+  peerId: string | null | undefined,
+  client?: P2PClient | null,
+): TransfersView {
+  const c = useClient(client);
+  const [transfers, setTransfers] = useState<FileTransfer[]>([]);
+  // A transfer's state and progress change the transfer itself: render again when they do.
+  const [, changed] = useReducer((n: number) => n + 1, 0);
+  const addNow = useRef<(t: FileTransfer) => void>(() => undefined);
+  useEffect(() => {
+    if (!c || !peerId) {
+      setTransfers([]);
+      return;
+    }
+    const followed = new Map<FileTransfer, () => void>();
+    let list: FileTransfer[] = [];
+    const add = (t: FileTransfer) => {
+      if (t.peerId !== peerId || followed.has(t)) return;
+      const onChange = () => changed();
+      t.on('state', onChange).on('progress', onChange);
+      followed.set(t, () => t.off('state', onChange).off('progress', onChange));
+      list = [...list, t];
+      const finished = list.filter((x) => x.settled);
+      for (const gone of finished.slice(0, Math.max(0, finished.length - KEPT_FINISHED))) {
+        followed.get(gone)?.();
+        followed.delete(gone);
+        list = list.filter((x) => x !== gone);
+      }
+      setTransfers(list);
+    };
+    setTransfers([]);
+    c.transfers.forEach(add);
+    const off = c.on('file', add);
+    addNow.current = add;
+    return () => {
+      off();
+      for (const stop of followed.values()) stop();
+      addNow.current = () => undefined;
+    };
+  }, [c, peerId]);
+
+  const sendFile = useCallback(
+    async (source: FileSource, options?: SendFileOptions) => {
+      if (!c) throw new P2PError('NOT_LOGGED_IN', 'useTransfers: no client to send with.', 'auth');
+      if (!peerId)
+        throw new P2PError('INVALID_PAYLOAD', 'useTransfers: no peer to send to.', 'peer');
+      const transfer = await c.conversation(peerId).sendFile(source, options);
+      addNow.current(transfer);
+      return transfer;
+    },
+    [c, peerId],
+  );
+  return { transfers, sendFile };
 }

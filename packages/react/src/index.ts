@@ -1,7 +1,7 @@
 /**
  * `@p2pchat/react`: the `@p2pchat` elements as React components (`P2PChat`, `P2PLogin`, `P2PProvider`,
  * `P2PMessageList`, `P2PComposer`) and hooks over the SDK (`useP2PClient`, `usePresence`, `useUser`,
- * `useConnectionState`, `useConversation`). Safe under Strict Mode and on a server.
+ * `useConnectionState`, `useConversation`, `useTransfers`). Safe under Strict Mode and on a server.
  *
  * @example
  * ```tsx
@@ -16,6 +16,7 @@ export {
   useConversation,
   useP2PClient,
   usePresence,
+  useTransfers,
   useUser,
 } from './hooks.js';
-export type { ConversationView } from './hooks.js';
+export type { ConversationView, TransfersView } from './hooks.js';

@@ -36,8 +36,14 @@ describe('@p2pchat/react on a server', () => {
   });
 
   it('renders hooks with their empty values, making no client and no connection', async () => {
-    const { useConversation, useConnectionState, useP2PClient, usePresence, useUser } =
-      await import('../src/index.js');
+    const {
+      useConversation,
+      useConnectionState,
+      useP2PClient,
+      usePresence,
+      useTransfers,
+      useUser,
+    } = await import('../src/index.js');
     const seen: unknown[] = [];
     function Chat() {
       // an unreachable address: a connection attempt would fail loudly
@@ -46,12 +52,29 @@ describe('@p2pchat/react on a server', () => {
       const user = useUser(client);
       const state = useConnectionState(client);
       const view = useConversation('someone', client);
-      seen.push({ client, users, user, state, messages: view.messages, typing: view.typing });
+      const files = useTransfers('someone', client);
+      seen.push({
+        client,
+        users,
+        user,
+        state,
+        messages: view.messages,
+        typing: view.typing,
+        transfers: files.transfers,
+      });
       return createElement('p', null, client ? 'client' : 'no client yet');
     }
     expect(renderToString(createElement(Chat))).toBe('<p>no client yet</p>');
     expect(seen).toEqual([
-      { client: null, users: [], user: null, state: 'disconnected', messages: [], typing: false },
+      {
+        client: null,
+        users: [],
+        user: null,
+        state: 'disconnected',
+        messages: [],
+        typing: false,
+        transfers: [],
+      },
     ]);
   });
 });

@@ -1,6 +1,6 @@
 /// <reference types="mocha" />
 import { expect } from '@esm-bundle/chai';
-import type { P2PClient, P2PError } from '@p2pchat/sdk';
+import type { FileTransfer, IncomingFile, P2PClient, P2PError } from '@p2pchat/sdk';
 import type { ReactNode } from 'react';
 import type * as Bundle from './bundle.js';
 
@@ -20,6 +20,7 @@ const {
   useConversation,
   useP2PClient,
   usePresence,
+  useTransfers,
   useUser,
   P2PClientProvider,
 } = (await import(/* @vite-ignore */ bundleUrl)) as typeof Bundle;
@@ -234,6 +235,53 @@ describe('@p2pchat/react hooks in Chromium, in Strict Mode', () => {
     await cy.client.conversation(ada.user.id).send('cy here');
     await until(() => lines().length === 1, "cy's message");
     expect(lines()[0]).to.match(/^in cy here /);
+  });
+
+  it('useTransfers: an offer to accept, a file sent with its progress, both to done with the bytes intact', async () => {
+    const ada = await person('fada');
+    const bob = await person('fbob');
+    let view: ReturnType<typeof useTransfers> | undefined;
+    function Files(props: { peerId: string }) {
+      view = useTransfers(props.peerId, ada.client);
+      return h(
+        'ul',
+        null,
+        view.transfers.map((t) =>
+          h(
+            'li',
+            { key: t.id },
+            `${t.direction} ${t.name} ${t.state} ${t.progress.bytes}/${t.size}`,
+            t.direction === 'in' && t.state === 'offered'
+              ? h('button', { onClick: () => (t as IncomingFile).accept() }, 'Accept')
+              : null,
+          ),
+        ),
+      );
+    }
+    const page = render(h(Files, { peerId: bob.user.id }));
+    const lines = () => [...page.host.querySelectorAll('li')].map((li) => li.textContent);
+    const bytes = new Uint8Array(300_000).map((_, i) => i % 251);
+
+    // bob offers a file: it shows as an offer, and accepting it from the page brings it in whole
+    const sent = await bob.client.conversation(ada.user.id).sendFile(new Blob([bytes]), {
+      name: 'from-bob.bin',
+    });
+    await until(() => lines()[0] === 'in from-bob.bin offered 0/300000Accept', 'the offer');
+    page.host.querySelector('button')?.click();
+    await until(() => lines()[0] === 'in from-bob.bin done 300000/300000', 'the file received');
+    await sent.done;
+    const received = (await view?.transfers[0]?.done) ?? null;
+    expect(new Uint8Array(await (received as Blob).arrayBuffer())).to.deep.equal(bytes);
+
+    // ada sends one: it shows at once, then goes through to done when bob accepts
+    bob.client.on('file', (t) => t.accept());
+    const mine: FileTransfer | undefined = await view?.sendFile(
+      new Blob([bytes.slice(0, 70_000)]),
+      { name: 'from-ada.bin' },
+    );
+    expect(mine?.direction).to.equal('out');
+    await until(() => lines()[1] === 'out from-ada.bin done 70000/70000', 'the file sent');
+    expect(mine?.state).to.equal('done');
   });
 
   it('useConversation without a client answers empty values and rejects send with a code', async () => {
