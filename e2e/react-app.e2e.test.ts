@@ -43,6 +43,20 @@ describe('the React app on @p2pchat/react (examples/react-app)', () => {
         .toMatch(/^hi from react (delivered|read)$/);
       await expect.poll(() => page.locator('#state').textContent()).toBe('open');
 
+      // useTransfers: a file to the bot shows its progress to done, and the bot says what it got
+      await page.locator('#file').setInputFiles({
+        name: 'note.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('a file from react'),
+      });
+      await page.locator('#files li', { hasText: 'Sending note.txt: done' }).waitFor();
+      await page
+        .locator('#messages li.in', { hasText: 'got note.txt (17 bytes)' })
+        .waitFor({ timeout: 30_000 });
+      expect(
+        await page.getByRole('progressbar', { name: 'Sending note.txt' }).getAttribute('value'),
+      ).toBe('17');
+
       // the whole <P2PChat> on the same client: no second session
       await page.getByLabel('Show the whole <P2PChat>').check();
       await page.locator('p2p-chat .header .name', { hasText: me.username }).waitFor();

@@ -13,6 +13,9 @@ export async function startBot(options) {
     storage: memoryStorage(),
     // A bot is there to answer: it accepts everyone (people's browsers ask before answering strangers).
     reach: { policy: 'anyone' },
+    // It takes files up to 1 MiB (larger offers are refused for it) and keeps them in memory only to
+    // count their bytes.
+    files: { maxFileBytes: 1024 * 1024 },
     rtc: {
       RTCPeerConnection,
       config: options.bindAddress ? { bindAddress: options.bindAddress } : {},
@@ -37,6 +40,17 @@ export async function startBot(options) {
       .conversation(m.peerId)
       .send(reply(m.body))
       .catch((err) => console.error(`[bot] could not answer: ${err.code}`));
+  });
+  client.on('file', (transfer) => {
+    console.log(`[bot] file from ${transfer.peerId}`);
+    transfer.accept();
+    transfer.done
+      .then((blob) =>
+        client
+          .conversation(transfer.peerId)
+          .send(`got ${transfer.name} (${blob?.size ?? 0} bytes)`),
+      )
+      .catch((err) => console.error(`[bot] file not received: ${err.code}`));
   });
   client.on('error', (err) => console.error(`[bot] ${err.code}: ${err.message}`));
   return { client, stop: () => client.disconnect() };

@@ -1,4 +1,4 @@
-import { StrictMode, useState } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
@@ -9,8 +9,10 @@ import {
   useConversation,
   useP2PClient,
   usePresence,
+  useTransfers,
   useUser,
 } from '@p2pchat/react';
+import type { FileTransfer, IncomingFile } from '@p2pchat/react';
 
 // The chat server: ?server=… in the address, or a local one.
 const server = new URLSearchParams(location.search).get('server') ?? 'http://127.0.0.1:3000';
@@ -102,7 +104,77 @@ function Conversation({ peerId, name }: { peerId: string; name: string }) {
         </label>{' '}
         <button type="submit">Send</button>
       </form>
+      <Files peerId={peerId} name={name} />
     </section>
+  );
+}
+
+// Files with the peer: offers to accept or decline, progress, and a link to each file received.
+function Files({ peerId, name }: { peerId: string; name: string }) {
+  const { transfers, sendFile } = useTransfers(peerId);
+  return (
+    <>
+      <label>
+        Send {name} a file{' '}
+        <input
+          id="file"
+          type="file"
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            if (file) void sendFile(file).catch((err: Error) => alert(err.message));
+            e.target.value = '';
+          }}
+        />
+      </label>
+      <ul id="files">
+        {transfers.map((t) => (
+          <li key={t.id}>
+            <Transfer transfer={t} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+// The hook renders again at each change of state and progress, and this with it.
+function Transfer({ transfer: t }: { transfer: FileTransfer }) {
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (t.direction !== 'in' || t.state !== 'done') return;
+    let made: string | null = null;
+    void t.done.then((blob) => {
+      if (blob) setUrl((made = URL.createObjectURL(blob)));
+    });
+    return () => {
+      if (made) URL.revokeObjectURL(made);
+    };
+  }, [t, t.state]);
+  const label = `${t.direction === 'out' ? 'Sending' : 'Receiving'} ${t.name}`;
+  return (
+    <>
+      {label}: <span className="state">{t.state}</span>{' '}
+      <progress aria-label={label} max={t.size || 1} value={t.progress.bytes} />
+      {t.direction === 'in' && t.state === 'offered' ? (
+        <>
+          {' '}
+          <button type="button" onClick={() => (t as IncomingFile).accept()}>
+            Accept
+          </button>{' '}
+          <button type="button" onClick={() => (t as IncomingFile).decline()}>
+            Decline
+          </button>
+        </>
+      ) : null}
+      {url ? (
+        <>
+          {' '}
+          <a href={url} download={t.name}>
+            Save
+          </a>
+        </>
+      ) : null}
+    </>
   );
 }
 

@@ -20,3 +20,20 @@ export {
   useUser,
 } from './hooks.js';
 export type { ConversationView, TransfersView } from './hooks.js';
+// The SDK's names that the hooks answer with, so an app on this package alone has them too.
+export { P2PError } from '@p2pchat/sdk';
+export type {
+  ClientOptions,
+  ConversationState,
+  FileProgress,
+  FileTransfer,
+  FileTransferState,
+  IncomingFile,
+  OnlineUser,
+  P2PClient,
+  P2PErrorCode,
+  PrivateUser,
+  SentMessage,
+  SignalingState,
+  StoredMessage,
+} from '@p2pchat/sdk';
