@@ -76,6 +76,7 @@ describe('the packages, packed and installed with npm into a fresh project', () 
       elements: 'function',
       languages: ['en', 'ar', 'de', 'es', 'fr', 'ja'],
       react: '<p2p-chat></p2p-chat>',
+      sameError: true,
     });
   });
 
