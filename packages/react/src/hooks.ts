@@ -262,9 +262,9 @@ export interface TransfersView {
    */
   transfers: FileTransfer[];
   /**
-   * Offers a file to the peer (see `Conversation.sendFile`); it shows in `transfers` at once. Rejects
-   * with a `P2PError`: `NOT_LOGGED_IN` without a client, `INVALID_PAYLOAD` without a peer, or what
-   * `sendFile` rejects with (`FILE_TOO_LARGE`, …).
+   * Offers a file to the peer (see `Conversation.sendFile`); it joins `transfers`. Rejects with a
+   * `P2PError`: `NOT_LOGGED_IN` without a client, `INVALID_PAYLOAD` without a peer, or what `sendFile`
+   * rejects with (`FILE_TOO_LARGE`, …).
    */
   sendFile(source: FileSource, options?: SendFileOptions): Promise<FileTransfer>;
 }
@@ -273,8 +273,8 @@ export interface TransfersView {
 const KEPT_FINISHED = 50;
 
 /**
- * The file transfers with one peer, in both directions, kept current: offers made to you, files you
- * send with `sendFile`, their states and progress.
+ * The file transfers with one peer, in both directions, kept current: offers made to you and files sent
+ * to the peer (by this hook's `sendFile` or any other), with their states and progress.
  * @example
  * ```tsx
  * const { transfers, sendFile } = useTransfers(peerId);
@@ -289,12 +289,9 @@ export function useTransfers(
   const [transfers, setTransfers] = useState<FileTransfer[]>([]);
   // A transfer's state and progress change the transfer itself: render again when they do.
   const [, changed] = useReducer((n: number) => n + 1, 0);
-  const addNow = useRef<(t: FileTransfer) => void>(() => undefined);
   useEffect(() => {
-    if (!c || !peerId) {
-      setTransfers([]);
-      return;
-    }
+    setTransfers([]);
+    if (!c || !peerId) return;
     const followed = new Map<FileTransfer, () => void>();
     let list: FileTransfer[] = [];
     const add = (t: FileTransfer) => {
@@ -311,25 +308,25 @@ export function useTransfers(
       }
       setTransfers(list);
     };
-    setTransfers([]);
     c.transfers.forEach(add);
-    const off = c.on('file', add);
-    addNow.current = add;
+    const off = c.on('transfer', add);
     return () => {
       off();
       for (const stop of followed.values()) stop();
-      addNow.current = () => undefined;
     };
   }, [c, peerId]);
 
   const sendFile = useCallback(
-    async (source: FileSource, options?: SendFileOptions) => {
-      if (!c) throw new P2PError('NOT_LOGGED_IN', 'useTransfers: no client to send with.', 'auth');
+    (source: FileSource, options?: SendFileOptions) => {
+      if (!c)
+        return Promise.reject(
+          new P2PError('NOT_LOGGED_IN', 'useTransfers: no client to send with.', 'auth'),
+        );
       if (!peerId)
-        throw new P2PError('INVALID_PAYLOAD', 'useTransfers: no peer to send to.', 'peer');
-      const transfer = await c.conversation(peerId).sendFile(source, options);
-      addNow.current(transfer);
-      return transfer;
+        return Promise.reject(
+          new P2PError('INVALID_PAYLOAD', 'useTransfers: no peer to send to.', 'peer'),
+        );
+      return c.conversation(peerId).sendFile(source, options);
     },
     [c, peerId],
   );

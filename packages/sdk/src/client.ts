@@ -149,6 +149,11 @@ export interface ClientEvents {
   trust: [change: { userId: string; trust: 'verified' | 'changed' | 'unverified' }];
   /** A peer offers you a file: `accept()` or `decline()` it. */
   file: [transfer: IncomingFile];
+  /**
+   * A transfer began, either way: a file you send (from any `sendFile`), or one offered to you (which is
+   * also a `file` event, raised after this one). For a list of transfers kept current.
+   */
+  transfer: [transfer: FileTransfer];
   /** Something failed in the background (a peer breaking the protocol, a lost connection). */
   error: [error: P2PError];
 }
@@ -205,7 +210,11 @@ export class P2PClient {
             if (unreachable) return Promise.reject(unreachable);
             return this.directory.open(userId, 20_000);
           },
-          onIncoming: (transfer) => this.emitter.emit('file', transfer as IncomingFile),
+          onIncoming: (transfer) => {
+            this.emitter.emit('transfer', transfer);
+            this.emitter.emit('file', transfer as IncomingFile);
+          },
+          onOutgoing: (transfer) => this.emitter.emit('transfer', transfer),
           onError: (err) => this.emitError(err),
         },
         this.options.files,

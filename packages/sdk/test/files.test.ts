@@ -37,12 +37,22 @@ describe('files between two Node clients', () => {
   it('sends a file straight to the peer: offer, accept, progress, the same bytes', async () => {
     const { a, b } = await pair();
     const bytes = randomBytes(3 * 1024 * 1024 + 123); // not a whole number of chunks or checkpoints
+    // every transfer is a `transfer` event on its side, the offer first, then `file` on the receiver's
+    const began: string[] = [];
+    a.client.on('transfer', (t) => began.push(`a transfer ${t.direction} ${t.name}`));
+    b.client.on('transfer', (t) => began.push(`b transfer ${t.direction} ${t.name}`));
+    b.client.on('file', (t) => began.push(`b file ${t.direction} ${t.name}`));
     const offered = nextEvent(b.client, 'file');
     const out = await a.client
       .conversation(b.user.id)
       .sendFile(new Blob([bytes], { type: 'application/octet-stream' }), { name: 'data.bin' });
     const outStates = states(out);
     const [incoming] = await offered;
+    expect(began).toEqual([
+      'a transfer out data.bin',
+      'b transfer in data.bin',
+      'b file in data.bin',
+    ]);
     expect(incoming).toMatchObject({
       name: 'data.bin',
       size: bytes.length,

@@ -24,6 +24,7 @@ type Packet = [
 ];
 type Socket = {
   id: string;
+  connected: boolean;
   data: { user?: { id: string } };
   emit(event: string, payload: unknown): void;
   use(fn: (packet: Packet, next: (err?: Error) => void) => void): void;
@@ -34,8 +35,12 @@ export function mallory(server: RunningServer, ada: Party, bob: Party) {
     sockets: { sockets: Map<string, Socket> };
     on(event: 'connection', fn: (s: Socket) => void): void;
   };
+  // The user's newest live socket: after a reload the old one may linger until the server notices it gone,
+  // and a signal sent there would reach nobody.
   const sessionOf = (userId: string) =>
-    [...io.sockets.sockets.values()].find((s) => s.data.user?.id === userId);
+    [...io.sockets.sockets.values()]
+      .filter((s) => s.data.user?.id === userId && s.connected)
+      .at(-1);
   const side = (victim: Party, posingAs: Party): Side => {
     const pc = new RTCPeerConnection({
       bindAddress: '127.0.0.1',

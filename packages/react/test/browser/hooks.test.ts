@@ -237,7 +237,7 @@ describe('@p2pchat/react hooks in Chromium, in Strict Mode', () => {
     expect(lines()[0]).to.match(/^in cy here /);
   });
 
-  it('useTransfers: an offer to accept, a file sent with its progress, both to done with the bytes intact', async () => {
+  it('useTransfers: an offer to accept, files sent with their progress (by the hook or not), each to done with the bytes intact', async () => {
     const ada = await person('fada');
     const bob = await person('fbob');
     let view: ReturnType<typeof useTransfers> | undefined;
@@ -282,6 +282,12 @@ describe('@p2pchat/react hooks in Chromium, in Strict Mode', () => {
     expect(mine?.direction).to.equal('out');
     await until(() => lines()[1] === 'out from-ada.bin done 70000/70000', 'the file sent');
     expect(mine?.state).to.equal('done');
+
+    // a file sent another way than the hook's sendFile (here the SDK's own) shows as well
+    await ada.client.conversation(bob.user.id).sendFile(new Blob([bytes.slice(0, 1_000)]), {
+      name: 'other-way.bin',
+    });
+    await until(() => lines()[2] === 'out other-way.bin done 1000/1000', 'a file sent another way');
   });
 
   it('useConversation without a client answers empty values and rejects send with a code', async () => {

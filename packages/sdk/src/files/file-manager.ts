@@ -20,6 +20,8 @@ export interface FileManagerHost {
   /** Opens a connection to the user if none is open; rejects if it cannot. */
   reach(userId: string): Promise<PeerSession[]>;
   onIncoming(transfer: FileTransfer): void;
+  /** A file of this client's is offered to a peer (its transfer is made). */
+  onOutgoing(transfer: FileTransfer): void;
   onError(error: P2PError): void;
 }
 
@@ -91,6 +93,7 @@ export class FileManager {
       this.hostFor(() => t),
     );
     this.outgoing.set(id, t);
+    this.host.onOutgoing(t);
     this.queue.push(t);
     this.offerQueued();
     return t;
