@@ -191,3 +191,45 @@ describe('messaging between Node clients over real data channels', () => {
     ]);
   });
 });
+
+// TURN credentials that last a second (TURN_TTL=1): each new connection fetches the ICE servers again, so
+// the first one to a peer waits for the server. On a slow network that took longer than the rest of send(),
+// and the second wait for the connection (kick(), after the message was saved) came while the first was
+// still being made: it found no connection yet and failed at once with CONNECTION_FAILED.
+describe('messaging while the ICE servers are slow to come', () => {
+  let slow: Harness;
+  beforeAll(async () => {
+    slow = await startHarness({
+      TURN_URLS: 'turn:127.0.0.1:9',
+      TURN_SECRET: 'a-secret-of-sixteen-or-more',
+      TURN_TTL: '1',
+    });
+  });
+  afterAll(async () => {
+    await slow.stop();
+  });
+
+  it.each([300, 1500])('sends the first message while they take %i ms to come', async (delayMs) => {
+    let fetchStarted = () => {};
+    const slowIce: typeof fetch = async (input, init) => {
+      if (String(input).includes('/api/ice-servers')) {
+        fetchStarted();
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+      return fetch(input, init);
+    };
+    const ada = await onlineUser(slow.url, 'slowIceA', { fetch: slowIce });
+    const bob = await onlineUser(slow.url, 'slowIceB');
+    clients.push(ada.client, bob.client);
+    const errors: P2PError[] = [];
+    ada.client.on('error', (e) => errors.push(e));
+    await sees(ada.client, bob.user.id);
+    // the client renews the short-lived credentials ahead of expiry: once a renewal is under way, the
+    // next connection has to wait for it
+    await new Promise<void>((r) => (fetchStarted = r));
+    const atBob = nextEvent(bob.client, 'message');
+    const sent = await ada.client.conversation(bob.user.id).send('through a slow network');
+    expect(((await atBob)[0] as ChatMessage).body).toBe(sent.body);
+    expect(errors.map(describeError)).toEqual([]);
+  });
+});

@@ -250,7 +250,8 @@ export class PeerDirectory {
           resolve(open);
           return;
         }
-        if (this.peersOf(userId).length > 0) return;
+        // a connection still under way (one being made counts: it may be waiting for the ICE servers)
+        if (this.peersOf(userId).length > 0 || this.isCreating(userId)) return;
         stop();
         const reason = peer?.closeReason;
         if (reason === 'peer declined')
@@ -383,7 +384,11 @@ export class PeerDirectory {
     });
     const queued = this.creating.get(k);
     this.creating.delete(k);
-    if (!queued || !this.host.selfId()) return; // logged out or disconnected meanwhile
+    if (!queued || !this.host.selfId()) {
+      // logged out or disconnected meanwhile: whoever waits for this connection hears that there is none
+      for (const w of [...this.waiters]) w();
+      return;
+    }
     const me = this.host.selfId() ?? '';
     // Politeness must not change when session ids do (a server restart), so user ids decide it.
     const polite = me === userId ? (this.signaling.sessionId ?? '') > sessionId : me > userId;
@@ -416,6 +421,13 @@ export class PeerDirectory {
     );
     this.peers.add(peer);
     for (const body of queued) void peer.handleSignal(body);
+  }
+
+  // Whether a connection to the user is being made (not yet a PeerSession: waiting for the ICE servers).
+  private isCreating(userId: string): boolean {
+    const prefix = key(userId, '');
+    for (const k of this.creating.keys()) if (k.startsWith(prefix)) return true;
+    return false;
   }
 
   private relayOnly(): boolean {
