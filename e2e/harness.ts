@@ -19,7 +19,6 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test-support/chromium.mjs';
 import type { RunningServer } from '@p2pchat/server';
 import { startTestServer } from '../test-support/server.mjs';
 import { createClient } from '@p2pchat/sdk';
-import type { P2PClient } from '@p2pchat/sdk';
 import { startBot } from '../examples/node-bot/bot.mjs';
 
 /** The real server, in this process, with everything it logs and every packet it receives kept. */
@@ -164,9 +163,7 @@ export interface AppWithBot {
   botAccount: { username: string; email: string; password: string };
   /** Every error the page threw or logged (resources that failed to load aside). */
   problems: string[];
-  /** An online client of its own, to see others' sessions as the server announces them. */
-  watcher: P2PClient;
-  /** How many sessions the user named `username` has open. */
+  /** How many sessions the user named `username` has open, as an online watcher sees them. */
   sessions(username: string): number;
   close(): Promise<void>;
 }
@@ -208,7 +205,7 @@ export async function appWithBot(
     await page.goto(`${site.url}/?server=${encodeURIComponent(chat.url)}`);
     const sessions = (username: string) =>
       watcher.users.find((u) => u.username === username)?.sessions.length ?? 0;
-    return { page, botAccount, problems, watcher, sessions, close };
+    return { page, botAccount, problems, sessions, close };
   } catch (e) {
     await close();
     throw e;

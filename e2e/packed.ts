@@ -32,7 +32,7 @@ export async function pack(names: string[], dest: string): Promise<Map<string, s
   return tarballs;
 }
 
-export const npm = (args: string[], cwd: string, timeout = 300_000) =>
+const npm = (args: string[], cwd: string, timeout = 300_000) =>
   run('npm', args, {
     cwd,
     timeout,

@@ -112,6 +112,7 @@ function Conversation({ peerId, name }: { peerId: string; name: string }) {
 // Files with the peer: offers to accept or decline, progress, and a link to each file received.
 function Files({ peerId, name }: { peerId: string; name: string }) {
   const { transfers, sendFile } = useTransfers(peerId);
+  const [problem, setProblem] = useState('');
   return (
     <>
       <label>
@@ -121,11 +122,14 @@ function Files({ peerId, name }: { peerId: string; name: string }) {
           type="file"
           onChange={(e) => {
             const file = e.target.files?.[0];
-            if (file) void sendFile(file).catch((err: Error) => alert(err.message));
+            setProblem('');
+            if (file)
+              sendFile(file).catch((err: Error) => setProblem(`${file.name}: ${err.message}`));
             e.target.value = '';
           }}
         />
       </label>
+      <p role="status">{problem}</p>
       <ul id="files">
         {transfers.map((t) => (
           <li key={t.id}>

@@ -160,6 +160,13 @@ export interface ConversationView {
 
 const PAGE = 50;
 
+// The conversation a hook's action goes to, or the coded error saying why there is none.
+function conversationFor(c: P2PClient | null, peerId: string | null | undefined, hook: string) {
+  if (!c) throw new P2PError('NOT_LOGGED_IN', `${hook}: no client to send with.`, 'auth');
+  if (!peerId) throw new P2PError('INVALID_PAYLOAD', `${hook}: no peer to send to.`, 'peer');
+  return c.conversation(peerId);
+}
+
 /**
  * One conversation, kept current from the local history and the client's events: messages (read from the
  * device's store, so they survive reloads), connection state and the peer's typing, with `send`.
@@ -233,11 +240,7 @@ export function useConversation(
 
   const send = useCallback(
     async (body: string) => {
-      if (!c)
-        throw new P2PError('NOT_LOGGED_IN', 'useConversation: no client to send with.', 'auth');
-      if (!peerId)
-        throw new P2PError('INVALID_PAYLOAD', 'useConversation: no peer to send to.', 'peer');
-      const sent = await c.conversation(peerId).send(body);
+      const sent = await conversationFor(c, peerId, 'useConversation').send(body);
       await reloadNow.current(); // what was stored shows at once, before any event about it
       return sent;
     },
@@ -317,17 +320,8 @@ export function useTransfers(
   }, [c, peerId]);
 
   const sendFile = useCallback(
-    (source: FileSource, options?: SendFileOptions) => {
-      if (!c)
-        return Promise.reject(
-          new P2PError('NOT_LOGGED_IN', 'useTransfers: no client to send with.', 'auth'),
-        );
-      if (!peerId)
-        return Promise.reject(
-          new P2PError('INVALID_PAYLOAD', 'useTransfers: no peer to send to.', 'peer'),
-        );
-      return c.conversation(peerId).sendFile(source, options);
-    },
+    async (source: FileSource, options?: SendFileOptions) =>
+      conversationFor(c, peerId, 'useTransfers').sendFile(source, options),
     [c, peerId],
   );
   return { transfers, sendFile };

@@ -192,10 +192,10 @@ describe('messaging between Node clients over real data channels', () => {
   });
 });
 
-// TURN credentials that last a second (TURN_TTL=1): each new connection fetches the ICE servers again, so
-// the first one to a peer waits for the server. On a slow network that took longer than the rest of send(),
-// and the second wait for the connection (kick(), after the message was saved) came while the first was
-// still being made: it found no connection yet and failed at once with CONNECTION_FAILED.
+// TURN credentials that last a second (TURN_TTL=1), which the client renews ahead of expiry, and a slow
+// network: a connection made while a renewal is under way waits for it. That wait took longer than the rest
+// of send(), and the second wait for the connection (kick(), after the message was saved) came while the
+// first was still being made: it found no connection yet and failed at once with CONNECTION_FAILED.
 describe('messaging while the ICE servers are slow to come', () => {
   let slow: Harness;
   beforeAll(async () => {

@@ -67,7 +67,10 @@ function render(node: ReactNode) {
   document.body.append(host);
   const root = createRoot(host);
   root.render(h(StrictMode, null, node));
+  let mounted = true;
   const unmount = () => {
+    if (!mounted) return;
+    mounted = false;
     root.unmount();
     host.remove();
   };
